@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One entry point for a fresh Debian 12 machine:
+#   ./build.sh demo   install what is missing, build, run the demo flow in a box
+#   ./build.sh test   install what is missing, build, run the whole test suite
+#   ./build.sh build  install what is missing and build (into ./build)
+# CONFIGURE_FLAGS is passed to configure (CI adds --enable-werror).
+set -eu
+cd "$(dirname "$0")"
+top=$(pwd)
+
+PKGS="autoconf automake autoconf-archive pkgconf make gcc libc6-dev libcap-dev libmount-dev
+libinih-dev libseccomp-dev bats bats-assert bats-support nodejs iproute2 procps util-linux"
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_deps() {
+	missing=
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+			missing="$missing $p"
+	done
+	# node may come from elsewhere than Debian's package: only install it when absent
+	case " $missing " in *" nodejs "*) command -v node >/dev/null && missing=$(echo "$missing" | sed 's/ nodejs//') ;; esac
+	[ -z "$missing" ] && return 0
+	echo "installing:$missing" >&2
+	as_root apt-get update -q
+	# shellcheck disable=SC2086
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+	install_deps
+	[ -x configure ] || ./autogen.sh
+	mkdir -p build
+	cd build
+	if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
+		# shellcheck disable=SC2086
+		../configure ${CONFIGURE_FLAGS:-}
+	fi
+	make -j"$(nproc)"
+	cd "$top"
+}
+
+demo() {
+	build
+	apbox=$top/build/src/apbox
+	# The demo's boxes live in a scratch root, so it never touches a real installation.
+	root=$(mktemp -d /tmp/apbox-demo.XXXXXX)
+	chmod 755 "$root"
+	trap 'APBOX_CONFIG=$root/apbox.conf "$apbox" cleanup -b 0 >/dev/null 2>&1; rm -rf "$root"' EXIT
+	printf 'box_root = %s/boxes\nlock_root = %s/locks\n[cgroup]\nparent = apbox-demo\n' \
+		"$root" "$root" > "$root/apbox.conf"
+	export APBOX_CONFIG="$root/apbox.conf"
+	node=$(command -v node)
+	if as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" check --mode process >/dev/null 2>&1; then
+		mode=process
+		set -- --engine "$top/examples/engine" --code "$top/examples/code" -- "$node" /root/common/main.js
+	else
+		mode=unsandboxed
+		set -- --env AP_BASE_CODE_DIRECTORY="$top/examples/code" -- "$node" "$top/examples/engine/main.js"
+	fi
+	echo "== apbox run --mode $mode (engine output, then the meta file)"
+	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" init -b 0 --mode "$mode" >/dev/null
+	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" run -b 0 --mode "$mode" --mem 256M \
+		--processes 64 --wall-time 30 --meta - "$@"
+}
+
+run_tests() {
+	build
+	cd build
+	rc=0
+	make -k check || rc=$?
+	make -s check-summary
+	exit $rc
+}
+
+case "${1:-}" in
+demo) demo ;;
+test) run_tests ;;
+build) build ;;
+*) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+esac

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * box: the on-disk box and its lock.  box_root itself is the administrator's
+ * (symlinks in its path are followed once, when it is opened); everything
+ * below it is reached with openat(O_NOFOLLOW) from that fd, and removed or
+ * chowned by util.c's walks, which neither follow symlinks nor cross mounts.
+ */
+#include "config.h"
+
+#include "box.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "err.h"
+#include "util.h"
+
+#define LOCK_MAGIC "apbox-lock-1"
+
+int
+box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
+{
+	memset(b, 0, sizeof(*b));
+	b->lock_fd = -1;
+	if (id >= c->num_boxes)
+		return ap_err_set(e, 0, "box id %llu out of range (0..%llu, num_boxes in %s)",
+				  (unsigned long long) id, (unsigned long long) c->num_boxes - 1,
+				  c->file ? c->file : "the built-in configuration");
+	if (c->first_uid + id > 4294967294ULL || c->first_gid + id > 4294967294ULL)
+		return ap_err_set(e, 0, "box id %llu: uid out of range", (unsigned long long) id);
+	b->id = (int) id;
+	b->uid = (uid_t) (c->first_uid + id);
+	b->gid = (gid_t) (c->first_gid + id);
+	b->rootless = geteuid() != 0;
+	b->host_uid = b->rootless ? geteuid() : b->uid;
+	b->host_gid = b->rootless ? getegid() : b->gid;
+	b->dir = xasprintf("%s/%d", c->box_root, b->id);
+	b->work = xasprintf("%s/box", b->dir);
+	b->newroot = xasprintf("%s/root", b->dir);
+	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
+	return 0;
+}
+
+void
+box_close(struct box *b)
+{
+	if (b->lock_fd >= 0)
+		(void) close(b->lock_fd);
+	free(b->dir);
+	free(b->work);
+	free(b->newroot);
+	free(b->lock_path);
+	memset(b, 0, sizeof(*b));
+	b->lock_fd = -1;
+}
+
+/* mkdir -p for an administrator's directory (box_root, lock_root): 0755. */
+static int
+mkdir_parents(const char *path, struct ap_err *e)
+{
+	cleanup_free char *p = xstrdup(path);
+
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				return ap_err_set(e, errno, "cannot create \"%s\"", p);
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_state(const char *buf, struct box_state *st)
+{
+	char mode[32], cg[16];
+	unsigned long owner;
+	int init;
+
+	memset(st, 0, sizeof(*st));
+	if (!*buf)
+		return 0;
+	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s", &init, &owner, mode,
+		   cg) != 4)
+		return -EINVAL;
+	st->initialized = init == 1;
+	st->owner = (uid_t) owner;
+	if (mode_parse(mode, &st->mode) < 0 || cg_version_parse(cg, &st->cg) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+box_lock(struct box *b, bool wait, struct ap_err *e)
+{
+	cleanup_free char *lock_root = xstrdup(b->lock_path);
+	char buf[256];
+	ssize_t n;
+	int r;
+
+	*strrchr(lock_root, '/') = '\0';
+	r = mkdir_parents(lock_root, e);
+	if (r < 0)
+		return r;
+	b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (b->lock_fd < 0)
+		return ap_err_set(e, errno, "cannot open lock file \"%s\"", b->lock_path);
+	if (flock(b->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EWOULDBLOCK)
+			return ap_err_set(e, 0, "box %d is in use by another apbox (use --wait to wait)",
+					  b->id);
+		return ap_err_set(e, errno, "cannot lock \"%s\"", b->lock_path);
+	}
+	n = pread(b->lock_fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return ap_err_set(e, errno, "cannot read \"%s\"", b->lock_path);
+	buf[n] = '\0';
+	if (parse_state(buf, &b->state) < 0)
+		return ap_err_set(e, 0, "corrupt lock file \"%s\" (run apbox cleanup -b %d)",
+				  b->lock_path, b->id);
+	/* Only root may touch a box another user initialised (isolate's rule). */
+	if (b->state.initialized && geteuid() != 0 && b->state.owner != geteuid())
+		return ap_err_set(e, EPERM, "box %d belongs to another user (uid %u)", b->id,
+				  (unsigned) b->state.owner);
+	return 0;
+}
+
+int
+box_save_state(struct box *b, struct ap_err *e)
+{
+	char buf[256];
+	int n;
+
+	if (!b->state.initialized) {
+		if (ftruncate(b->lock_fd, 0) < 0)
+			return ap_err_set(e, errno, "cannot truncate \"%s\"", b->lock_path);
+		return 0;
+	}
+	n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=1 owner=%u mode=%s cg=%s\n",
+		     (unsigned) b->state.owner, mode_name(b->state.mode),
+		     cg_version_name(b->state.cg));
+	if (ftruncate(b->lock_fd, 0) < 0 || pwrite(b->lock_fd, buf, (size_t) n, 0) != n)
+		return ap_err_set(e, errno ? errno : EIO, "cannot write \"%s\"", b->lock_path);
+	return 0;
+}
+
+/* Open box_root (following the administrator's symlinks, once). */
+static int
+open_box_root(const struct box *b, bool create, struct ap_err *e)
+{
+	cleanup_free char *root = xstrdup(b->dir);
+	int fd;
+
+	*strrchr(root, '/') = '\0';
+	if (create) {
+		int r = mkdir_parents(root, e);
+		if (r < 0)
+			return r;
+	}
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open box root \"%s\"", root);
+	return fd;
+}
+
+int
+box_check_searchable(const struct box *b, struct ap_err *e)
+{
+	cleanup_free char *p = xstrdup(b->dir);
+	struct stat st;
+
+	/*
+	 * In the process modes the box's own uid binds <box>/box and mounts on
+	 * <box>/root, so every directory above them must be searchable by others.
+	 */
+	for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
+		*s = '\0';
+		if (stat(p, &st) < 0) {
+			if (errno == ENOENT)
+				continue; /* created 0755 by init */
+			return ap_err_set(e, errno, "cannot stat \"%s\"", p);
+		}
+		if (!(st.st_mode & S_IXOTH) && !b->rootless)
+			return ap_err_set(e, EACCES,
+					  "\"%s\" is not searchable by the box user (chmod o+x it)", p);
+	}
+	return 0;
+}
+
+int
+box_create(struct box *b, struct ap_err *e)
+{
+	cleanup_close int rootfd = -1, dirfd = -1, workfd = -1, nrfd = -1;
+	char name[16];
+	int r;
+
+	rootfd = open_box_root(b, true, e);
+	if (rootfd < 0)
+		return rootfd;
+	(void) snprintf(name, sizeof(name), "%d", b->id);
+	/* A previous box is reset, as isolate 2.x does on --init. */
+	r = remove_tree_at(rootfd, name);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot reset old box \"%s\"", b->dir);
+	dirfd = mkdirat_nofollow(rootfd, name, 0755);
+	if (dirfd < 0)
+		return ap_err_set(e, -dirfd, "cannot create \"%s\"", b->dir);
+	workfd = mkdirat_nofollow(dirfd, "box", 0700);
+	if (workfd < 0) {
+		r = ap_err_set(e, -workfd, "cannot create \"%s\"", b->work);
+		goto out;
+	}
+	nrfd = mkdirat_nofollow(dirfd, "root", 0755);
+	if (nrfd < 0) {
+		r = ap_err_set(e, -nrfd, "cannot create \"%s\"", b->newroot);
+		goto out;
+	}
+	/* The work dir belongs to the box user; nothing else in the box does. */
+	if (fchown(workfd, b->host_uid, b->host_gid) < 0) {
+		r = ap_err_set(e, errno, "cannot chown \"%s\"", b->work);
+		goto out;
+	}
+	return 0;
+out:
+	(void) remove_tree_at(rootfd, name);
+	return r;
+}
+
+int
+box_remove(struct box *b, struct ap_err *e)
+{
+	cleanup_close int rootfd = -1;
+	char name[16];
+	int r;
+
+	rootfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0) {
+		(void) close(rootfd);
+		rootfd = open_box_root(b, false, e);
+		if (rootfd < 0)
+			return rootfd;
+		(void) snprintf(name, sizeof(name), "%d", b->id);
+		r = remove_tree_at(rootfd, name);
+		if (r == -EBUSY)
+			return ap_err_set(e, EBUSY, "cannot remove \"%s\": a mount is still inside it",
+					  b->dir);
+		if (r < 0)
+			return ap_err_set(e, -r, "cannot remove \"%s\"", b->dir);
+	} else if (errno != ENOENT) {
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
+	}
+	b->state.initialized = false;
+	return box_save_state(b, e);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * box: box id -> paths and ids; the lock file and the state it records;
+ * init and cleanup of the on-disk box.  Files below box_root are only ever
+ * touched fd-relative without following symlinks (util.c's walks), so a
+ * symlink planted by a box never leads init or cleanup outside it.
+ *
+ * Layout: <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
+ *         <box_root>/<id>/root  empty dir, mount point of the new root (process modes)
+ *         <lock_root>/<id>      lock file (flock) holding the state; truncated, never unlinked
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "mode.h"
+
+struct ap_conf;
+struct ap_err;
+
+struct box_state {
+	bool initialized;
+	uid_t owner; /* uid that ran init */
+	enum ap_mode mode;
+	enum cg_version cg;
+};
+
+struct box {
+	int id;
+	bool rootless;    /* apbox runs without root: files belong to the caller */
+	uid_t uid;        /* box uid inside the sandbox: first_uid + id */
+	gid_t gid;
+	uid_t host_uid;   /* owner of the box dir on the host (box uid, or the caller) */
+	gid_t host_gid;
+	char *dir;        /* <box_root>/<id> */
+	char *work;       /* <box_root>/<id>/box */
+	char *newroot;    /* <box_root>/<id>/root */
+	char *lock_path;  /* <lock_root>/<id> */
+	int lock_fd;
+	struct box_state state; /* as read under the lock */
+};
+
+/* Compute paths and ids; checks id < num_boxes.  No system access. */
+int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);
+void box_close(struct box *b);
+/*
+ * Take the box lock (create lock_root and the file as needed) and read the
+ * state.  busy: fail at once with "box N is in use" unless wait.  A box
+ * initialised by another non-root user is refused.
+ */
+int box_lock(struct box *b, bool wait, struct ap_err *e);
+/* Write the state into the lock file (under the lock). */
+int box_save_state(struct box *b, struct ap_err *e);
+/* Create (or reset) the box tree; on error removes what it made.  Lock held. */
+int box_create(struct box *b, struct ap_err *e);
+/* Remove the box tree and truncate the lock record.  Lock held.  Missing = success. */
+int box_remove(struct box *b, struct ap_err *e);
+/* Wipe the contents of the work dir (between runs of a reused box is up to the caller). */
+int box_check_searchable(const struct box *b, struct ap_err *e);

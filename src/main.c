@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main: parse, load the configuration, look the command up in a table and
+ * call it.  The commands are thin: they sequence box.c, cgroup.c, plan.c and
+ * spawn.c, and are the only place (with the keeper) that exits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "cgroup.h"
+#include "check.h"
+#include "cli.h"
+#include "compat.h"
+#include "conf.h"
+#include "err.h"
+#include "meta.h"
+#include "plan.h"
+#include "spawn.h"
+#include "util.h"
+
+enum {
+	CMD_NEEDS_BOX = 1 << 0,
+};
+
+struct ctx {
+	struct ap_opts o;
+	struct ap_conf c;
+	struct ap_err e;
+};
+
+typedef int (*cmd_fn)(struct ctx *x);
+
+static int
+fail(struct ctx *x)
+{
+	ap_err_print(&x->e);
+	if (x->o.compat)
+		return AP_ISO_EXIT_INTERNAL;
+	return x->e.exitcode ? x->e.exitcode : AP_EXIT_FAIL;
+}
+
+static int
+open_box(struct ctx *x, struct box *b)
+{
+	int r = box_open(b, &x->c, x->o.has_box_id ? x->o.box_id : 0, &x->e);
+
+	if (r < 0)
+		return r;
+	return box_lock(b, x->o.wait, &x->e);
+}
+
+static int
+cmd_init(struct ctx *x)
+{
+	struct box b;
+	struct cg cg = {0};
+	enum ap_mode mode;
+	bool created = false;
+	int r;
+
+	r = open_box(x, &b);
+	if (r < 0)
+		goto out;
+	r = plan_mode(&x->o, &x->c, NULL, &mode, &x->e);
+	if (r < 0)
+		goto out;
+	r = box_check_searchable(&b, &x->e);
+	if (r < 0)
+		goto out;
+	r = cg_open(&cg, x->c.cg_version, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	if (r < 0)
+		goto out;
+	r = box_create(&b, &x->e);
+	if (r < 0)
+		goto out;
+	created = true;
+	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
+		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
+		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);
+		cg_free(&cg);
+		r = cg_open(&cg, CG_NONE, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+		if (r < 0)
+			goto out;
+	}
+	b.state.initialized = true;
+	b.state.owner = geteuid();
+	b.state.mode = mode;
+	b.state.cg = cg.version;
+	r = box_save_state(&b, &x->e);
+	if (r < 0)
+		goto out;
+	(void) printf("%s\n", b.dir);
+	r = 0;
+out:
+	if (r < 0 && created) {
+		struct ap_err e2;
+		(void) cg_destroy(&cg, &e2);
+		(void) box_remove(&b, &e2);
+	}
+	cg_free(&cg);
+	box_close(&b);
+	return r < 0 ? fail(x) : 0;
+}
+
+static int
+cmd_cleanup(struct ctx *x)
+{
+	struct box b;
+	struct cg cg = {0};
+	int r;
+
+	r = open_box(x, &b);
+	if (r < 0)
+		goto out;
+	r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
+		    x->c.cg_parent, b.id, &x->e);
+	if (r < 0)
+		goto out;
+	r = cg_destroy(&cg, &x->e);
+	if (r < 0)
+		goto out;
+	r = box_remove(&b, &x->e);
+out:
+	cg_free(&cg);
+	box_close(&b);
+	return r < 0 ? fail(x) : 0;
+}
+
+/* Open a caller-named output file; "-" is our stdout. */
+static FILE *
+open_meta(const char *path, struct ap_err *e)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0) {
+		int fd = dup(1);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			(void) ap_err_set(e, errno, "cannot write the meta file to standard output");
+			return NULL;
+		}
+		return f;
+	}
+	f = fopen(path, "we");
+	if (!f)
+		(void) ap_err_set(e, errno, "cannot open meta file \"%s\"", path);
+	return f;
+}
+
+static int
+open_stdio(struct ctx *x, struct run_plan *p)
+{
+	const struct ap_opts *o = &x->o;
+
+	if (o->stdio_inside) {
+		p->stdin_inside = o->stdin_path;
+		p->stdout_inside = o->stdout_path;
+		p->stderr_inside = o->stderr_path;
+	} else {
+		if (o->stdin_path && (p->stdin_fd = open(o->stdin_path, O_RDONLY | O_CLOEXEC)) < 0)
+			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdin_path);
+		if (o->stdout_path && (p->stdout_fd = open(o->stdout_path,
+							   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+							   0644)) < 0)
+			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdout_path);
+		if (o->stderr_path && (p->stderr_fd = open(o->stderr_path,
+							   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+							   0644)) < 0)
+			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stderr_path);
+	}
+	if (o->stderr_to_stdout) {
+		p->stderr_to_stdout = true;
+		p->stderr_fd = p->stdout_fd >= 0 ? p->stdout_fd : 1;
+		p->stderr_inside = o->stdio_inside ? o->stdout_path : NULL;
+	}
+	return 0;
+}
+
+static void
+close_stdio(struct run_plan *p)
+{
+	if (p->stdin_fd >= 0)
+		(void) close(p->stdin_fd);
+	if (p->stdout_fd >= 0)
+		(void) close(p->stdout_fd);
+	if (p->stderr_fd >= 0 && p->stderr_fd != p->stdout_fd && p->stderr_fd != 1)
+		(void) close(p->stderr_fd);
+}
+
+static void
+status_line(const struct ctx *x, const struct meta *m)
+{
+	if (x->o.silent || ap_verbosity < 0)
+		return;
+	if (!x->o.compat && ap_verbosity < 1)
+		return;
+	if (m->status == META_OK)
+		(void) fprintf(stderr, "OK (%llu.%03llu sec real, %llu.%03llu sec wall)\n",
+			       (unsigned long long) m->time_ms / 1000,
+			       (unsigned long long) m->time_ms % 1000,
+			       (unsigned long long) m->wall_ms / 1000,
+			       (unsigned long long) m->wall_ms % 1000);
+	else if (m->status != META_XX)
+		(void) fprintf(stderr, "%s\n", m->message);
+}
+
+static int
+cmd_run(struct ctx *x)
+{
+	struct box b;
+	struct cg cg = {0};
+	struct plan_store ps = {0};
+	struct meta m = {.box_id = -1};
+	cleanup_fclose FILE *meta = NULL;
+	struct cg_limits cl;
+	enum ap_mode mode;
+	bool ran = false;
+	int r, status;
+
+	r = box_open(&b, &x->c, x->o.has_box_id ? x->o.box_id : 0, &x->e);
+	if (r < 0)
+		return fail(x);
+	m.box_id = b.id;
+	/* The caller's files first: a meta file must exist whatever happens next. */
+	if (x->o.meta_path) {
+		meta = open_meta(x->o.meta_path, &x->e);
+		if (!meta) {
+			box_close(&b);
+			return fail(x);
+		}
+	}
+	r = box_lock(&b, x->o.wait, &x->e);
+	if (r < 0)
+		goto out;
+	if (!b.state.initialized) {
+		r = ap_err_set(&x->e, 0, "box %d is not initialised (run 'apbox init -b %d' first)",
+			       b.id, b.id);
+		goto out;
+	}
+	r = plan_mode(&x->o, &x->c, &b, &mode, &x->e);
+	if (r < 0)
+		goto out;
+	m.mode = mode_name(mode);
+	r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	if (r < 0)
+		goto out;
+	r = plan_build(&ps, &x->o, &x->c, &b, &cg, mode, &x->e);
+	if (r < 0)
+		goto out;
+	cl.mem = ps.run.limits.mem;
+	cl.pids = ps.run.use_nproc ? 0 : ps.run.limits.processes;
+	r = cg_prepare(&cg, &cl, &x->e);
+	if (r < 0)
+		goto out;
+	r = open_stdio(x, &ps.run);
+	if (r < 0)
+		goto out;
+	ran = true;
+	r = spawn_run(&ps.run, &m, &x->e);
+	close_stdio(&ps.run);
+out:
+	if (r < 0 && !ran)
+		m.status = META_XX;
+	if (m.status == META_XX && !m.message[0])
+		ap_err_format(&x->e, m.message, sizeof(m.message));
+	if (meta && meta_write(meta, &m, x->o.meta_format) < 0)
+		ap_warn("cannot write the meta file \"%s\"", x->o.meta_path);
+	plan_free(&ps);
+	cg_free(&cg);
+	box_close(&b);
+	if (r < 0)
+		return fail(x);
+	status_line(x, &m);
+	status = spawn_exit_status(&m, x->o.compat);
+	if (!x->o.compat && (m.status == META_RE) && m.exitcode >= AP_EXIT_NOEXEC &&
+	    m.exitcode <= AP_EXIT_NOTFOUND && m.message[0] && ap_verbosity >= 0 && x->e.msg[0])
+		ap_err_print(&x->e);
+	return status;
+}
+
+static int
+cmd_check(struct ctx *x)
+{
+	enum ap_mode mode;
+
+	if (plan_mode(&x->o, &x->c, NULL, &mode, &x->e) < 0)
+		return fail(x);
+	return check_run(&x->c, mode, x->o.json);
+}
+
+static const struct {
+	enum ap_cmd cmd;
+	cmd_fn fn;
+} commands[] = {
+	{CMD_INIT, cmd_init},
+	{CMD_RUN, cmd_run},
+	{CMD_CLEANUP, cmd_cleanup},
+	{CMD_CHECK, cmd_check},
+};
+
+int
+main(int argc, char **argv)
+{
+	struct ctx x;
+	const char *cfg;
+	int r;
+
+	memset(&x, 0, sizeof(x));
+	if (compat_detect(argc, argv)) {
+		ap_progname = "isolate";
+		r = compat_parse(argc, argv, &x.o, &x.e);
+		x.o.compat = true;
+	} else {
+		r = cli_parse(argc, argv, &x.o, &x.e);
+	}
+	if (r < 0)
+		return fail(&x);
+	if (x.o.cmd == CMD_HELP) {
+		if (x.o.compat)
+			compat_usage();
+		else
+			cli_usage(stdout);
+		return 0;
+	}
+	if (x.o.cmd == CMD_VERSION) {
+		(void) printf("apbox %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+
+	conf_defaults(&x.c);
+	cfg = x.o.config ? x.o.config : getenv("APBOX_CONFIG");
+	if (cfg && !*cfg)
+		cfg = NULL;
+	r = conf_load(&x.c, cfg ? cfg : conf_default_path(), cfg != NULL, &x.e);
+	if (r < 0)
+		return fail(&x);
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (commands[i].cmd == x.o.cmd) {
+			r = commands[i].fn(&x);
+			cli_opts_free(&x.o);
+			conf_free(&x.c);
+			return r;
+		}
+	}
+	(void) ap_err_set(&x.e, 0, "internal: no such command");
+	return fail(&x);
+}

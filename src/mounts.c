@@ -1,0 +1,1254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mounts: the directory rules and the box's new root.  The first half parses
+ * isolate-style --dir rules into struct mount_rules and is pure (no system
+ * calls; unit tested).  The second half, mounts_build_root(), runs in the
+ * proxy right after clone(), inside the box's own user and mount namespaces,
+ * and is the only code that mounts anything for a box.  It must never change
+ * the host's mount table (step 1 makes every mount private before anything
+ * else), never create files inside a bound host tree, never print and never
+ * exit.  This file is the only user of libmount; it calls mount(2),
+ * mount_setattr(2) and pivot_root(2) directly where libmount 2.38 cannot
+ * express what is needed (see set_attrs()).
+ */
+#include "config.h"
+
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libmount.h>
+
+#include "err.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------------ */
+/* Rule parsing (pure)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* In the order mounts_rule_format() prints them. */
+static const struct {
+	const char *name;
+	unsigned flag;
+} opt_names[] = {
+	{"rw", MOUNTS_RW},   {"noexec", MOUNTS_NOEXEC}, {"maybe", MOUNTS_MAYBE}, {"fs", MOUNTS_FS},
+	{"dev", MOUNTS_DEV}, {"tmp", MOUNTS_TMP},       {"norec", MOUNTS_NOREC},
+};
+
+/*
+ * Device-less filesystems a rule may mount (isolate 2.5+ allows proc, sysfs,
+ * tmpfs and devpts; mqueue is added for POSIX message queues).  Anything else
+ * is refused: a box must not mount arbitrary kernel filesystems.
+ */
+static const char *const fs_types[] = {"proc", "sysfs", "tmpfs", "devpts", "mqueue"};
+
+/*
+ * Normalise a path: collapse repeated slashes, drop a trailing one, and make
+ * a relative path absolute.  Returns NULL when a component is "." or "..":
+ * such paths are refused rather than resolved, so that a rule means exactly
+ * what it says and cannot climb out of the new root.
+ */
+static char *
+normalise_path(const char *p)
+{
+	char *out = xmalloc(strlen(p) + 2);
+	char *o = out;
+
+	while (*p) {
+		const char *c;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t) (p - c);
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			free(out);
+			return NULL;
+		}
+		*o++ = '/';
+		memcpy(o, c, n);
+		o += n;
+	}
+	if (o == out)
+		*o++ = '/';
+	*o = '\0';
+	return out;
+}
+
+static bool
+fs_type_allowed(const char *type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
+		if (strcmp(type, fs_types[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Parse the ':'-separated options (opts is modified). */
+static int
+parse_opts(char *opts, const char *spec, unsigned *flags, struct ap_err *e)
+{
+	char *o = opts;
+
+	for (;;) {
+		char *next = strchr(o, ':');
+		size_t i;
+
+		if (next)
+			*next = '\0';
+		if (!*o)
+			return ap_err_set(e, 0, "empty option in directory rule \"%s\"", spec);
+		for (i = 0; i < ARRAY_SIZE(opt_names); i++)
+			if (strcmp(o, opt_names[i].name) == 0)
+				break;
+		if (i == ARRAY_SIZE(opt_names))
+			return ap_err_set(e, 0, "unknown option \"%s\" in directory rule \"%s\"", o,
+					  spec);
+		*flags |= opt_names[i].flag;
+		if (!next)
+			return 0;
+		o = next + 1;
+	}
+}
+
+int
+mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, struct ap_err *e)
+{
+	cleanup_free char *copy = NULL;
+	cleanup_free char *in = NULL;
+	cleanup_free char *host = NULL;
+	char *opts, *eq, *outs = NULL;
+	unsigned flags = 0;
+	int r;
+
+	out->inside = NULL;
+	out->outside = NULL;
+	out->flags = 0;
+	*is_delete = false;
+	if (!spec || !*spec)
+		return ap_err_set(e, 0, "empty directory rule");
+
+	copy = xstrdup(spec);
+	opts = strchr(copy, ':');
+	if (opts) {
+		*opts++ = '\0';
+		r = parse_opts(opts, spec, &flags, e);
+		if (r < 0)
+			return r;
+	}
+	eq = strchr(copy, '=');
+	if (eq) {
+		*eq = '\0';
+		outs = eq + 1;
+	}
+
+	if (!*copy)
+		return ap_err_set(e, 0, "no path inside the box in directory rule \"%s\"", spec);
+	in = normalise_path(copy);
+	if (!in)
+		return ap_err_set(e, 0, "\".\" or \"..\" in the inside path of directory rule \"%s\"",
+				  spec);
+	/* The root is apbox's own read-only tmpfs; nothing may replace it. */
+	if (strcmp(in, "/") == 0)
+		return ap_err_set(e, 0, "cannot mount over \"/\" in directory rule \"%s\"", spec);
+
+	if (outs && !*outs) {
+		if (opts)
+			return ap_err_set(e, 0, "a deletion takes no options in directory rule \"%s\"",
+					  spec);
+		out->inside = TAKE_PTR(in);
+		*is_delete = true;
+		return 0;
+	}
+
+	if ((flags & MOUNTS_TMP) && (flags & MOUNTS_FS))
+		return ap_err_set(e, 0,
+				  "options \"tmp\" and \"fs\" exclude each other in directory rule "
+				  "\"%s\"",
+				  spec);
+	if (flags & MOUNTS_TMP) {
+		if (outs)
+			return ap_err_set(e, 0, "\"tmp\" takes no host path in directory rule \"%s\"",
+					  spec);
+	} else if (flags & MOUNTS_FS) {
+		if (!outs)
+			return ap_err_set(e, 0,
+					  "missing filesystem type in directory rule \"%s\" "
+					  "(write IN=TYPE:fs)",
+					  spec);
+		if (!fs_type_allowed(outs))
+			return ap_err_set(e, 0,
+					  "filesystem type \"%s\" not allowed in directory rule \"%s\" "
+					  "(proc, sysfs, tmpfs, devpts or mqueue)",
+					  outs, spec);
+		host = xstrdup(outs);
+	} else if (!outs) {
+		host = xstrdup(in);
+	} else {
+		/*
+		 * Unlike isolate, no "./"-relative OUT: the proxy's cwd is not
+		 * the box dir, and a host path must not depend on where apbox
+		 * happens to run.
+		 */
+		if (outs[0] != '/')
+			return ap_err_set(e, 0,
+					  "host path \"%s\" is not absolute in directory rule \"%s\"",
+					  outs, spec);
+		host = normalise_path(outs);
+		if (!host)
+			return ap_err_set(e, 0,
+					  "\".\" or \"..\" in the host path of directory rule \"%s\"",
+					  spec);
+	}
+	out->inside = TAKE_PTR(in);
+	out->outside = TAKE_PTR(host);
+	out->flags = flags;
+	return 0;
+}
+
+static struct mount_rule *
+find_rule(struct mount_rules *rs, const char *inside)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].inside, inside) == 0)
+			return &rs->v[i];
+	return NULL;
+}
+
+/* Take ownership of *r: replace the rule with the same IN in place, or append. */
+static void
+put_owned(struct mount_rules *rs, struct mount_rule *r)
+{
+	struct mount_rule *old = find_rule(rs, r->inside);
+
+	if (old) {
+		mounts_rule_free(old);
+	} else {
+		rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
+		old = &rs->v[rs->n++];
+	}
+	*old = *r;
+	r->inside = NULL;
+	r->outside = NULL;
+}
+
+void
+mounts_rules_put(struct mount_rules *rs, const char *inside, const char *outside,
+		 unsigned flags)
+{
+	struct mount_rule r = {
+		.inside = xstrdup(inside),
+		.outside = outside ? xstrdup(outside) : NULL,
+		.flags = flags,
+	};
+
+	put_owned(rs, &r);
+}
+
+int
+mounts_rules_add(struct mount_rules *rs, const char *spec, struct ap_err *e)
+{
+	struct mount_rule r;
+	bool is_delete;
+	int ret;
+
+	ret = mounts_rule_parse(spec, &r, &is_delete, e);
+	if (ret < 0) {
+		mounts_rule_free(&r);
+		return ret;
+	}
+	if (is_delete) {
+		struct mount_rule *old = find_rule(rs, r.inside);
+
+		if (old) {
+			size_t i = (size_t) (old - rs->v);
+
+			mounts_rule_free(old);
+			memmove(&rs->v[i], &rs->v[i + 1], (rs->n - i - 1) * sizeof(*rs->v));
+			rs->n--;
+		}
+		mounts_rule_free(&r);
+		return 0;
+	}
+	put_owned(rs, &r);
+	return 0;
+}
+
+void
+mounts_rule_free(struct mount_rule *r)
+{
+	free(r->inside);
+	free(r->outside);
+	r->inside = NULL;
+	r->outside = NULL;
+}
+
+void
+mounts_rules_free(struct mount_rules *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		mounts_rule_free(&rs->v[i]);
+	free(rs->v);
+	rs->v = NULL;
+	rs->n = 0;
+}
+
+char *
+mounts_rule_format(const struct mount_rule *r)
+{
+	size_t len = strlen(r->inside) + (r->outside ? strlen(r->outside) : 0) + 64;
+	char *s = xmalloc(len);
+
+	strcpy(s, r->inside);
+	if (r->outside && ((r->flags & MOUNTS_FS) || strcmp(r->outside, r->inside) != 0)) {
+		strcat(s, "=");
+		strcat(s, r->outside);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(opt_names); i++) {
+		if (r->flags & opt_names[i].flag) {
+			strcat(s, ":");
+			strcat(s, opt_names[i].name);
+		}
+	}
+	if (r->flags & MOUNTS_MINIDEV)
+		strcat(s, ":minidev");
+	return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building the root (the proxy, inside its user and mount namespaces)       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The mount attributes of mount_setattr(2).  Defined here rather than taken
+ * from <sys/mount.h> (glibc >= 2.36) or <linux/mount.h> (which clashes with
+ * it), so that the file builds on older headers too.
+ */
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+
+struct setattr_args {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+/* Sizes of the tmpfs filesystems apbox creates for itself. */
+#define ROOT_TMPFS_OPTS "mode=0755,size=4m,nr_inodes=4096"
+#define DEV_TMPFS_OPTS "mode=0755,size=64k,nr_inodes=128"
+
+enum point_kind {
+	POINT_SKIP, /* "maybe" rule whose source is missing: not mounted at all */
+	POINT_DIR,
+	POINT_FILE, /* bind of a non-directory: the mount point is an empty file */
+};
+
+struct build {
+	const struct mounts_plan *plan;
+	int rootfd;            /* the new root's tmpfs, a directory fd */
+	enum point_kind *kind; /* per rule */
+	int *late_ro;          /* per rule: O_PATH fd of a mount to make read-only at the end */
+};
+
+static void
+free_mntctxp(struct libmnt_context **p)
+{
+	mnt_free_context(*p);
+}
+#define cleanup_mntctx __attribute__((cleanup(free_mntctxp)))
+
+static void
+fd_path(int fd, char *buf, size_t len)
+{
+	(void) snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+/*
+ * Mount through libmount (style guide §7): helpers, mtab/utab and path
+ * canonicalisation are off, and "user" mode restrictions are off because
+ * the proxy's uid is not 0 in its namespace.  Returns 0 or -errno; the
+ * caller words the message.  Binds get only "bind"/"rbind" here, so that
+ * libmount makes exactly one mount(2) call: its own follow-up remount for
+ * ro/nosuid/nodev would not keep the flags the kernel locks in a user
+ * namespace (set_attrs() does that).
+ */
+static int
+lm_mount(const char *source, const char *target, const char *fstype, const char *opts)
+{
+	cleanup_mntctx struct libmnt_context *cxt = mnt_new_context();
+	int rc;
+
+	if (!cxt)
+		return -ENOMEM;
+	/* Never run /sbin/mount.<type> helpers: they would run with our capabilities. */
+	if (mnt_context_disable_helpers(cxt, 1) < 0 || mnt_context_disable_mtab(cxt, 1) < 0 ||
+	    /*
+	     * No realpath(): targets are /proc/self/fd/N links to mount points
+	     * we resolved without following symlinks, and must stay so.
+	     */
+	    mnt_context_disable_canonicalize(cxt, 1) < 0 ||
+	    mnt_context_force_unrestricted(cxt) < 0 || mnt_context_set_source(cxt, source) < 0 ||
+	    mnt_context_set_target(cxt, target) < 0 ||
+	    (fstype && mnt_context_set_fstype(cxt, fstype) < 0) ||
+	    mnt_context_set_options(cxt, opts) < 0)
+		return -ENOMEM;
+	rc = mnt_context_mount(cxt);
+	if (rc == 0 && mnt_context_get_status(cxt) == 1)
+		return 0;
+	if (mnt_context_syscall_called(cxt) && mnt_context_get_syscall_errno(cxt) > 0)
+		return -mnt_context_get_syscall_errno(cxt);
+	return rc < 0 ? rc : -EIO;
+}
+
+/*
+ * Open "inside" (absolute, normalised) below rootfd as an O_PATH fd without
+ * following any symlink, crossing the mounts already made.  A symlink in a
+ * bound tree (say a writable /box the program filled on an earlier run) must
+ * never redirect a mount to somewhere else.  Returns the fd or -errno.
+ */
+static int
+open_beneath(int rootfd, const char *inside)
+{
+	cleanup_free char *copy = xstrdup(inside);
+	char *save = NULL, *tok;
+	int fd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		struct stat st;
+		int nfd = openat(fd, tok, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int en = errno;
+
+		(void) close(fd);
+		if (nfd < 0)
+			return -en;
+		fd = nfd;
+		if (fstat(fd, &st) < 0) {
+			en = errno;
+			(void) close(fd);
+			return -en;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			(void) close(fd);
+			return -ELOOP;
+		}
+	}
+	return fd;
+}
+
+/*
+ * Create the mount point "inside" below rootfd: its parents as directories,
+ * itself as a directory or an empty file.  Used only in filesystems apbox
+ * mounted itself (see covering_is_ours()); never follows a symlink.
+ */
+static int
+make_point(int rootfd, const char *inside, bool is_file)
+{
+	cleanup_free char *copy = xstrdup(inside);
+	cleanup_close int dfd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *save = NULL, *tok, *next;
+
+	if (dfd < 0)
+		return -errno;
+	tok = strtok_r(copy, "/", &save);
+	while (tok) {
+		int nfd;
+
+		next = strtok_r(NULL, "/", &save);
+		if (!next && is_file) {
+			nfd = openat(dfd, tok, O_CREAT | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+				     0644);
+			if (nfd < 0)
+				return -errno;
+			(void) close(nfd);
+			return 0;
+		}
+		nfd = mkdirat_nofollow(dfd, tok, 0755);
+		if (nfd < 0)
+			return nfd;
+		(void) close(dfd);
+		dfd = nfd;
+		tok = next;
+	}
+	return 0;
+}
+
+/* "ro,nosuid,nodev,noexec" for messages. */
+static void
+attrs_str(uint64_t attr, char *buf, size_t len)
+{
+	(void) snprintf(buf, len, "%s%s%s%s", (attr & MOUNT_ATTR_RDONLY) ? ",ro" : "",
+			(attr & MOUNT_ATTR_NOSUID) ? ",nosuid" : "",
+			(attr & MOUNT_ATTR_NODEV) ? ",nodev" : "",
+			(attr & MOUNT_ATTR_NOEXEC) ? ",noexec" : "");
+	if (buf[0] == ',')
+		memmove(buf, buf + 1, strlen(buf));
+}
+
+/*
+ * Remount one mount with "want" added to what it has.  In a user namespace
+ * the kernel locks the flags a mount had when it was copied from the host
+ * (nosuid, nodev, noexec, ro and the atime mode) and refuses with EPERM a
+ * remount that would clear one, and a remount without an atime flag means
+ * "relatime".  So read the current flags and pass them all again.
+ */
+static int
+remount_keep(const char *path, unsigned long want)
+{
+	struct statvfs sv;
+	unsigned long keep = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return -errno;
+	if (sv.f_flag & ST_RDONLY)
+		keep |= MS_RDONLY;
+	if (sv.f_flag & ST_NOSUID)
+		keep |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		keep |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		keep |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		keep |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		keep |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		keep |= MS_RELATIME;
+	if (!(sv.f_flag & (ST_NOATIME | ST_RELATIME)))
+		keep |= MS_STRICTATIME;
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | want | keep, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void
+unescape_mountinfo(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Remount every mount strictly below "top" (a real path) with want added. */
+static int
+remount_below(const char *top, unsigned long want)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0, toplen = strlen(top);
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (toplen == 1)
+		toplen = 0; /* top is "/": everything is below it */
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line, *mp, *end;
+		int r;
+
+		/* Fields: id parent maj:min root mount-point options ... */
+		for (int i = 0; i < 4 && p; i++) {
+			p = strchr(p, ' ');
+			if (p)
+				p++;
+		}
+		if (!p)
+			continue;
+		mp = p;
+		end = strchr(mp, ' ');
+		if (!end)
+			continue;
+		*end = '\0';
+		unescape_mountinfo(mp);
+		if (strncmp(mp, top, toplen) != 0 || mp[toplen] != '/' || mp[toplen + 1] == '\0')
+			continue;
+		r = remount_keep(mp, want);
+		if (r < 0 && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+/*
+ * Add mount attributes (never clear any) to the mount whose root fd is, and
+ * with "recursive" to every mount below it.  A read-only bind must be
+ * read-only in all its submounts too, or /usr's submounts would stay
+ * writable; libmount 2.38 has no "ro=recursive".  mount_setattr(2) with
+ * AT_RECURSIVE (Linux >= 5.12) does it in one atomic call and, setting only
+ * attr_set, leaves the locked flags alone.  Older kernels: remount the mount
+ * and each submount found in /proc/self/mountinfo, keeping locked flags.
+ * path names the mount for the fallback (NULL: /proc/self/fd/<fd>).
+ */
+static int
+set_attrs(int fd, const char *path, uint64_t attr, bool recursive)
+{
+	char buf[64], real[4096];
+	unsigned long want = 0;
+	ssize_t n;
+	int r;
+
+#ifdef SYS_mount_setattr
+	struct setattr_args a = {.attr_set = attr};
+
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a,
+		    sizeof(a)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+#endif
+	if (!path) {
+		fd_path(fd, buf, sizeof(buf));
+		path = buf;
+	}
+	if (attr & MOUNT_ATTR_RDONLY)
+		want |= MS_RDONLY;
+	if (attr & MOUNT_ATTR_NOSUID)
+		want |= MS_NOSUID;
+	if (attr & MOUNT_ATTR_NODEV)
+		want |= MS_NODEV;
+	if (attr & MOUNT_ATTR_NOEXEC)
+		want |= MS_NOEXEC;
+	r = remount_keep(path, want);
+	if (r < 0 || !recursive)
+		return r;
+	n = readlink(path, real, sizeof(real) - 1);
+	if (n < 0) {
+		if (errno != EINVAL)
+			return -errno;
+		/* Not a symlink: path is already the real path. */
+		(void) snprintf(real, sizeof(real), "%s", path);
+	} else {
+		real[n] = '\0';
+	}
+	return remount_below(real, want);
+}
+
+/* Mount attributes for a bind or a filesystem from a rule's flags. */
+static uint64_t
+rule_attrs(unsigned flags)
+{
+	/*
+	 * nosuid always: a setuid binary from the host must not gain anything
+	 * inside (in a user namespace it could not become host root anyway,
+	 * but a box uid must not become another box uid either).  nodev unless
+	 * asked: no host device is reachable through a bind by accident.
+	 */
+	uint64_t attr = MOUNT_ATTR_NOSUID;
+
+	if (!(flags & MOUNTS_DEV))
+		attr |= MOUNT_ATTR_NODEV;
+	if (!(flags & MOUNTS_RW))
+		attr |= MOUNT_ATTR_RDONLY;
+	if (flags & MOUNTS_NOEXEC)
+		attr |= MOUNT_ATTR_NOEXEC;
+	return attr;
+}
+
+/* Is the filesystem that holds rule i's mount point one apbox created itself? */
+static bool
+rule_is_own_fs(const struct mount_rule *r)
+{
+	return (r->flags & (MOUNTS_TMP | MOUNTS_MINIDEV)) ||
+	       ((r->flags & MOUNTS_FS) && strcmp(r->outside, "tmpfs") == 0);
+}
+
+/*
+ * The rule whose mount holds rule i's mount point: the last rule mounted
+ * before i whose IN is a parent of i's IN, or -1 for the root tmpfs.
+ */
+static long
+covering_rule(const struct build *b, size_t i)
+{
+	const struct mount_rules *rs = b->plan->rules;
+	const char *in = rs->v[i].inside;
+
+	for (size_t j = i; j-- > 0;) {
+		size_t len = strlen(rs->v[j].inside);
+
+		if (b->kind[j] == POINT_SKIP)
+			continue;
+		if (strncmp(rs->v[j].inside, in, len) == 0 && in[len] == '/')
+			return (long) j;
+	}
+	return -1;
+}
+
+/*
+ * Step 3 for one rule: decide what it mounts and create its mount point in
+ * the root tmpfs.  A bind's source is checked here, before anything is
+ * mounted, with the proxy's (the box uid's) own DAC permissions.
+ */
+static int
+prepare_point(struct build *b, size_t i, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	bool is_bind = !(r->flags & (MOUNTS_TMP | MOUNTS_FS | MOUNTS_MINIDEV));
+	int ret;
+
+	b->kind[i] = POINT_DIR;
+	if (is_bind) {
+		struct stat st;
+
+		if (stat(r->outside, &st) < 0) {
+			int en = errno;
+
+			/* "maybe" means "if it exists", not "if it works": EACCES still fails. */
+			if ((en == ENOENT || en == ENOTDIR) && (r->flags & MOUNTS_MAYBE)) {
+				b->kind[i] = POINT_SKIP;
+				return 0;
+			}
+			if (en == EACCES)
+				return ap_err_set(e, en, "cannot bind \"%s\" on \"%s\" (as uid %u)",
+						  r->outside, r->inside, (unsigned) getuid());
+			return ap_err_set(e, en, "cannot bind \"%s\" on \"%s\"", r->outside,
+					  r->inside);
+		}
+		if (!S_ISDIR(st.st_mode))
+			b->kind[i] = POINT_FILE;
+	}
+	ret = make_point(b->rootfd, r->inside, b->kind[i] == POINT_FILE);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot create mount point \"%s\"", r->inside);
+	return 0;
+}
+
+/*
+ * Open rule i's mount point just before mounting on it.  It was created in
+ * step 3, but an earlier rule may have mounted over one of its parents: then
+ * it is created now if that filesystem is apbox's own, and must exist
+ * otherwise (isolate never creates directories in a bound tree, which would
+ * write to the host).  Returns 0 with the fd in *fdp, 1 when a "maybe" rule
+ * is skipped, or -errno.
+ */
+static int
+open_point(struct build *b, size_t i, int *fdp, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	int fd = open_beneath(b->rootfd, r->inside);
+	long cov;
+
+	if (fd != -ENOENT) {
+		if (fd < 0)
+			return ap_err_set(e, fd, "cannot open mount point \"%s\"", r->inside);
+		*fdp = fd;
+		return 0;
+	}
+	cov = covering_rule(b, i);
+	if (cov < 0 || rule_is_own_fs(&b->plan->rules->v[cov])) {
+		int ret = make_point(b->rootfd, r->inside, b->kind[i] == POINT_FILE);
+
+		if (ret < 0)
+			return ap_err_set(e, ret, "cannot create mount point \"%s\"", r->inside);
+		fd = open_beneath(b->rootfd, r->inside);
+		if (fd < 0)
+			return ap_err_set(e, fd, "cannot open mount point \"%s\"", r->inside);
+		*fdp = fd;
+		return 0;
+	}
+	if (r->flags & MOUNTS_MAYBE) {
+		b->kind[i] = POINT_SKIP;
+		return 1;
+	}
+	return ap_err_set(e, ENOENT, "no mount point for \"%s\" in \"%s\", which is bound from \"%s\"",
+			  r->inside, b->plan->rules->v[cov].inside,
+			  b->plan->rules->v[cov].outside ? b->plan->rules->v[cov].outside : "?");
+}
+
+/* Re-open a mount point after mounting on it, to reach the new mount. */
+static int
+reopen_point(const struct build *b, const char *inside, struct ap_err *e)
+{
+	int fd = open_beneath(b->rootfd, inside);
+
+	if (fd < 0)
+		return ap_err_set(e, fd, "cannot open \"%s\" after mounting it", inside);
+	return fd;
+}
+
+/* Bind src (a host path or /proc/self/fd/N) on the mount point fd, then set attr. */
+static int
+bind_at(const struct build *b, const char *src, int fd, const char *inside, bool recursive,
+	uint64_t attr, struct ap_err *e)
+{
+	char target[64], what[64];
+	cleanup_close int nfd = -1;
+	int ret;
+
+	fd_path(fd, target, sizeof(target));
+	ret = lm_mount(src, target, NULL, recursive ? "rbind" : "bind");
+	if (ret == -EACCES)
+		return ap_err_set(e, ret, "cannot bind \"%s\" on \"%s\" (as uid %u)", src, inside,
+				  (unsigned) getuid());
+	if (ret == -EINVAL && !recursive)
+		/*
+		 * The kernel refuses to split a host mount from its submounts
+		 * in a user namespace: that would uncover what they hide.
+		 */
+		return ap_err_set(e, ret,
+				  "cannot bind \"%s\" on \"%s\" without its submounts (norec)", src,
+				  inside);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot bind \"%s\" on \"%s\"", src, inside);
+	nfd = reopen_point(b, inside, e);
+	if (nfd < 0)
+		return nfd;
+	ret = set_attrs(nfd, NULL, attr, true);
+	if (ret < 0) {
+		attrs_str(attr, what, sizeof(what));
+		return ap_err_set(e, ret, "cannot make \"%s\" %s", inside, what);
+	}
+	return 0;
+}
+
+/* Mount a fresh filesystem on the mount point fd. */
+static int
+fresh_at(int fd, const char *type, const char *opts)
+{
+	char target[64];
+
+	fd_path(fd, target, sizeof(target));
+	return lm_mount(type, target, type, opts);
+}
+
+/*
+ * Step 5: hide what a box must not read in its /proc, as OCI runtimes do
+ * (runtime-spec "maskedPaths"/"readonlyPaths" defaults): kernel memory, the
+ * keyring list, timer and scheduler internals that leak host activity, and
+ * the writable kernel knobs.  Only what exists is touched.
+ */
+static int
+mask_proc(const struct build *b, const char *proc, struct ap_err *e)
+{
+	static const char *const masked[] = {"acpi",        "asound",     "kcore",
+					     "keys",        "latency_stats", "sched_debug",
+					     "scsi",        "timer_list", "timer_stats"};
+	static const char *const readonly[] = {"bus", "fs", "irq", "sys", "sysrq-trigger"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
+		cleanup_free char *in = xasprintf("%s/%s", proc, masked[i]);
+		cleanup_close int fd = open_beneath(b->rootfd, in);
+		struct stat st;
+		int ret;
+
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			return ap_err_set(e, fd, "cannot open \"%s\"", in);
+		if (fstat(fd, &st) < 0)
+			return ap_err_set(e, errno, "cannot stat \"%s\"", in);
+		if (S_ISDIR(st.st_mode)) {
+			/* An empty read-only tmpfs over a directory. */
+			ret = fresh_at(fd, "tmpfs",
+				       "ro,nosuid,nodev,noexec,mode=0555,size=4k,nr_inodes=2");
+			if (ret < 0)
+				return ap_err_set(e, ret, "cannot mask \"%s\"", in);
+		} else {
+			/*
+			 * /dev/null over a file: reads give nothing.  Not nodev,
+			 * so that reading returns EOF, as in OCI runtimes.
+			 */
+			ret = bind_at(b, "/dev/null", fd, in, false,
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++) {
+		cleanup_free char *in = xasprintf("%s/%s", proc, readonly[i]);
+		cleanup_close int fd = open_beneath(b->rootfd, in);
+		char src[64];
+		int ret;
+
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			return ap_err_set(e, fd, "cannot open \"%s\"", in);
+		/* Bind it on itself so that the read-only flag covers only it. */
+		fd_path(fd, src, sizeof(src));
+		ret = bind_at(b, src, fd, in, true,
+			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				      MOUNT_ATTR_NOEXEC,
+			      e);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	const char *type = r->outside;
+	bool is_proc = strcmp(type, "proc") == 0;
+	bool is_tmpfs = strcmp(type, "tmpfs") == 0;
+	uint64_t attr = rule_attrs(r->flags);
+	const char *extra = "";
+	cleanup_free char *opts = NULL;
+	char flags[64];
+	int ret;
+
+	/*
+	 * proc: never devices or programs (and the kernel requires nosuid,
+	 * nodev, noexec when the host's proc has them).
+	 */
+	if (is_proc)
+		attr |= MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	/*
+	 * apbox's own tmpfs stays writable until every rule has its mount
+	 * point; read-only is applied at the end (late_ro).
+	 */
+	if (is_tmpfs)
+		attr &= ~(uint64_t) MOUNT_ATTR_RDONLY;
+	attrs_str(attr, flags, sizeof(flags));
+	if (is_proc && b->plan->hidepid)
+		/* Only the box's own processes are visible, as in isolate. */
+		extra = ",hidepid=2";
+	else if (is_tmpfs)
+		extra = ",mode=0755";
+	else if (strcmp(type, "devpts") == 0)
+		/* A private pty namespace, never the host's ptys. */
+		extra = ",newinstance,ptmxmode=0666,mode=0620";
+	opts = xasprintf("%s%s", flags, extra);
+	ret = fresh_at(fd, type, opts);
+	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM)) {
+		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the host. */
+		free(opts);
+		opts = xstrdup(flags);
+		ret = fresh_at(fd, type, opts);
+	}
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot mount \"%s\" on \"%s\"", type, r->inside);
+	if (is_tmpfs && !(r->flags & MOUNTS_RW)) {
+		b->late_ro[i] = reopen_point(b, r->inside, e);
+		if (b->late_ro[i] < 0)
+			return b->late_ro[i];
+	}
+	if (is_proc)
+		return mask_proc(b, r->inside, e);
+	return 0;
+}
+
+static int
+mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	cleanup_free char *size = NULL;
+	cleanup_free char *opts = NULL;
+	char flags[64];
+	int ret;
+
+	/* Writable by every box process (sticky, like /tmp); never suid or devices. */
+	attrs_str(rule_attrs(r->flags | MOUNTS_RW), flags, sizeof(flags));
+	size = b->plan->tmp_size ? xasprintf(",size=%llu", (unsigned long long) b->plan->tmp_size)
+				 : xstrdup("");
+	opts = xasprintf("%s,mode=1777%s", flags, size);
+	ret = fresh_at(fd, "tmpfs", opts);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
+	return 0;
+}
+
+/*
+ * The minimal /dev: a small tmpfs with binds of the harmless host devices
+ * only (never the host's /dev, which holds disks, other ttys and a shared
+ * /dev/shm), a private devpts and /dev/shm, and the usual symlinks.
+ */
+static int
+mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
+{
+	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const struct {
+		const char *name, *target;
+	} links[] = {
+		{"fd", "/proc/self/fd"},
+		{"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"},
+	};
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	cleanup_close int dfd = -1;
+	cleanup_free char *shm_opts = NULL;
+	int ret;
+
+	/*
+	 * nodev on the tmpfs itself: the device files are separate bind
+	 * mounts, so nothing created in this tmpfs can ever be a device.
+	 */
+	ret = fresh_at(fd, "tmpfs", "nosuid,nodev,noexec," DEV_TMPFS_OPTS);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
+	dfd = reopen_point(b, r->inside, e);
+	if (dfd < 0)
+		return dfd;
+
+	for (size_t k = 0; k < ARRAY_SIZE(devices); k++) {
+		cleanup_free char *src = xasprintf("/dev/%s", devices[k]);
+		cleanup_free char *in = xasprintf("%s/%s", r->inside, devices[k]);
+		cleanup_close int pfd = -1;
+		struct stat st;
+
+		if (stat(src, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return ap_err_set(e, errno, "cannot bind \"%s\" on \"%s\"", src, in);
+		}
+		pfd = openat(dfd, devices[k], O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			     0644);
+		if (pfd < 0)
+			return ap_err_set(e, errno, "cannot create mount point \"%s\"", in);
+		(void) close(pfd);
+		pfd = open_beneath(b->rootfd, in);
+		if (pfd < 0)
+			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
+		/* A device bind must not be nodev; it is still nosuid and noexec. */
+		ret = bind_at(b, src, pfd, in, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+		if (ret < 0)
+			return ret;
+	}
+
+	/* A fresh devpts instance, so the box cannot reach the host's ptys. */
+	if (mkdirat(dfd, "pts", 0755) < 0)
+		return ap_err_set(e, errno, "cannot create mount point \"%s/pts\"", r->inside);
+	{
+		cleanup_free char *in = xasprintf("%s/pts", r->inside);
+		cleanup_close int pfd = open_beneath(b->rootfd, in);
+
+		if (pfd < 0)
+			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
+		ret = fresh_at(pfd, "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620");
+	}
+	/* Some user-namespace setups refuse devpts: then the box has no ptys, and that is all. */
+	if (ret == 0 && symlinkat("pts/ptmx", dfd, "ptmx") < 0)
+		return ap_err_set(e, errno, "cannot create \"%s/ptmx\"", r->inside);
+	if (ret < 0)
+		(void) unlinkat(dfd, "pts", AT_REMOVEDIR);
+
+	/* A private /dev/shm: the host's is a channel between boxes. */
+	if (mkdirat(dfd, "shm", 0755) < 0)
+		return ap_err_set(e, errno, "cannot create mount point \"%s/shm\"", r->inside);
+	shm_opts = b->plan->tmp_size ? xasprintf("nosuid,nodev,mode=1777,size=%llu",
+						 (unsigned long long) b->plan->tmp_size)
+				     : xstrdup("nosuid,nodev,mode=1777");
+	{
+		cleanup_free char *in = xasprintf("%s/shm", r->inside);
+		cleanup_close int pfd = open_beneath(b->rootfd, in);
+
+		if (pfd < 0)
+			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
+		ret = fresh_at(pfd, "tmpfs", shm_opts);
+		if (ret < 0)
+			return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", in);
+	}
+
+	for (size_t k = 0; k < ARRAY_SIZE(links); k++)
+		if (symlinkat(links[k].target, dfd, links[k].name) < 0)
+			return ap_err_set(e, errno, "cannot create \"%s/%s\"", r->inside,
+					  links[k].name);
+
+	/*
+	 * The tmpfs belongs to the box uid (it mounted it): read-only at the
+	 * end, or the program could add files to /dev.
+	 */
+	if (!(r->flags & MOUNTS_RW))
+		b->late_ro[i] = TAKE_FD(dfd);
+	return 0;
+}
+
+/* Step 4 for one rule. */
+static int
+apply_rule(struct build *b, size_t i, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	cleanup_close int fd = -1;
+	int ret;
+
+	ret = open_point(b, i, &fd, e);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
+	if (r->flags & MOUNTS_MINIDEV)
+		return mount_minidev(b, i, fd, e);
+	if (r->flags & MOUNTS_TMP)
+		return mount_tmp(b, i, fd, e);
+	if (r->flags & MOUNTS_FS)
+		return mount_fs(b, i, fd, e);
+	return bind_at(b, r->outside, fd, r->inside, !(r->flags & MOUNTS_NOREC),
+		       rule_attrs(r->flags), e);
+}
+
+/* Step 2: the tmpfs that becomes "/"; returns a directory fd on it. */
+static int
+mount_root_tmpfs(const char *newroot, struct ap_err *e)
+{
+	cleanup_close int fd = -1;
+	char target[64];
+	struct statfs sf;
+	int rfd, ret;
+
+	/*
+	 * newroot is a path under box_root, which only root controls, so
+	 * following a symlink there is the administrator's choice.
+	 */
+	fd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open the new root \"%s\"", newroot);
+	fd_path(fd, target, sizeof(target));
+	/*
+	 * Our own tmpfs, so that mount points are created in memory, never
+	 * in the host directory, and vanish with the namespace.  noexec,
+	 * nosuid, nodev: it only ever holds empty directories and files.
+	 */
+	ret = lm_mount("tmpfs", target, "tmpfs", "nosuid,nodev,noexec," ROOT_TMPFS_OPTS);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", newroot);
+	rfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return ap_err_set(e, errno, "cannot open the new root \"%s\"", newroot);
+	/* Make sure we are in the tmpfs, not in the directory under it. */
+	if (fstatfs(rfd, &sf) < 0 || sf.f_type != TMPFS_MAGIC) {
+		(void) close(rfd);
+		return ap_err_set(e, EIO, "the new root \"%s\" is not the tmpfs just mounted",
+				  newroot);
+	}
+	return rfd;
+}
+
+/* Steps 6 and 7. */
+static int
+enter_root(const struct build *b, struct ap_err *e)
+{
+	cleanup_close int fd = -1;
+	int ret;
+
+	/*
+	 * pivot_root rather than chroot: the old root is detached from the
+	 * namespace altogether, so no fd or ".." trick can reach it.  The
+	 * pivot_root(".", ".") form (runc, lxc) stacks the old root on the
+	 * new one and needs no put_old directory in the read-only tmpfs.
+	 */
+	if (fchdir(b->rootfd) < 0)
+		return ap_err_set(e, errno, "cannot enter the new root \"%s\"", b->plan->newroot);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return ap_err_set(e, errno, "cannot pivot_root into \"%s\"", b->plan->newroot);
+	if (umount2(".", MNT_DETACH) < 0)
+		return ap_err_set(e, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return ap_err_set(e, errno, "cannot change directory to \"/\"");
+
+	/*
+	 * The root tmpfs belongs to the box uid: read-only, so the program
+	 * cannot create files at the top level (only in its rw mounts).
+	 * Not recursive: /box and /tmp stay writable.
+	 */
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open \"/\"");
+	ret = set_attrs(fd, "/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot make \"/\" read-only");
+	return 0;
+}
+
+int
+mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
+{
+	const struct mount_rules *rs = plan->rules;
+	struct build b = {.plan = plan, .rootfd = -1};
+	size_t i;
+	int ret;
+
+	/*
+	 * Step 1: nothing mounted from now on may propagate back to the host
+	 * (or to another box) through a shared peer group.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return ap_err_set(e, errno, "cannot make mounts private");
+
+	/* Step 2. */
+	ret = mount_root_tmpfs(plan->newroot, e);
+	if (ret < 0)
+		return ret;
+	b.rootfd = ret;
+	b.kind = xcalloc(rs->n, sizeof(*b.kind));
+	b.late_ro = xcalloc(rs->n, sizeof(*b.late_ro));
+	for (i = 0; i < rs->n; i++)
+		b.late_ro[i] = -1;
+
+	/*
+	 * Step 3: every mount point first, while the root tmpfs is plain and
+	 * writable; a missing source fails before anything is mounted.
+	 */
+	for (i = 0; i < rs->n; i++) {
+		ret = prepare_point(&b, i, e);
+		if (ret < 0)
+			goto out;
+	}
+
+	/* Steps 4 and 5, in rule order: a later rule may mount inside an earlier one. */
+	for (i = 0; i < rs->n; i++) {
+		if (b.kind[i] == POINT_SKIP)
+			continue;
+		ret = apply_rule(&b, i, e);
+		if (ret < 0)
+			goto out;
+	}
+
+	/* apbox's own tmpfs mounts become read-only once nothing needs a mount point in them. */
+	for (i = 0; i < rs->n; i++) {
+		if (b.late_ro[i] < 0)
+			continue;
+		ret = set_attrs(b.late_ro[i], NULL, MOUNT_ATTR_RDONLY, false);
+		if (ret < 0) {
+			ret = ap_err_set(e, ret, "cannot make \"%s\" read-only", rs->v[i].inside);
+			goto out;
+		}
+	}
+
+	/* Steps 6 and 7. */
+	ret = enter_root(&b, e);
+out:
+	for (i = 0; i < rs->n; i++)
+		if (b.late_ro[i] >= 0)
+			(void) close(b.late_ro[i]);
+	free(b.late_ro);
+	free(b.kind);
+	(void) close(b.rootfd);
+	return ret;
+}

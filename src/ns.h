@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ns: user-namespace id maps (written by the keeper), host name and loopback
+ * (set up by the box's PID 1 inside its namespaces).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct ap_err;
+
+/*
+ * Write /proc/<pid>/{setgroups,gid_map,uid_map}: one id each, inside ->
+ * outside.  deny_setgroups: an unprivileged writer must deny setgroups
+ * before it may write gid_map.  Keeper only.  Returns 0 or -errno.
+ */
+int ns_write_maps(pid_t pid, uid_t in_uid, uid_t out_uid, gid_t in_gid, gid_t out_gid,
+		  bool deny_setgroups, struct ap_err *e);
+int ns_set_hostname(const char *name, struct ap_err *e);
+/* Bring "lo" up in the current network namespace. */
+int ns_loopback_up(struct ap_err *e);

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plan: turn what the caller asked for into one struct run_plan.  The mode
+ * table (mode.c) gives the namespaces and hardening; this file adds the
+ * default directory rules, the environment, ids and limits.
+ */
+#include "config.h"
+
+#include "plan.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "conf.h"
+#include "err.h"
+#include "mode.h"
+#include "seccomp.h"
+#include "util.h"
+
+extern char **environ;
+
+int
+plan_mode(const struct ap_opts *o, const struct ap_conf *c, const struct box *b,
+	  enum ap_mode *out, struct ap_err *e)
+{
+	const char *env = getenv("AP_EXECUTION_MODE");
+
+	*out = c->mode;
+	if (env && *env) {
+		if (mode_parse(env, out) < 0)
+			return ap_err_set(e, 0, "AP_EXECUTION_MODE: unknown mode \"%s\" (one of %s)",
+					  env, mode_names());
+	}
+	if (b && b->state.initialized)
+		*out = b->state.mode;
+	if (o->has_mode)
+		*out = o->mode;
+	return 0;
+}
+
+void
+plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *out)
+{
+	const struct ap_limits *cl = &c->limits, *ol = &o->limits;
+
+	*out = *cl;
+#define TAKE(bit, field)                                                                           \
+	if (o->limits_set & (bit))                                                                 \
+		out->field = ol->field;
+	TAKE(LIM_MEM, mem);
+	TAKE(LIM_PROCESSES, processes);
+	TAKE(LIM_OPEN_FILES, open_files);
+	TAKE(LIM_FSIZE, fsize);
+	TAKE(LIM_STACK, stack);
+	TAKE(LIM_CORE, core);
+	TAKE(LIM_TIME, time_ms);
+	TAKE(LIM_WALL, wall_ms);
+	TAKE(LIM_EXTRA, extra_ms);
+#undef TAKE
+}
+
+/* Is inside path a equal to b or below it? */
+static bool
+path_covers(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/' || n == 1);
+}
+
+static void
+default_rules(struct mount_rules *rs, const struct ap_opts *o, const struct ap_conf *c,
+	      const struct box *b)
+{
+	char *save = NULL, *tok;
+	cleanup_free char *etc = xstrdup(c->etc_files);
+
+	mounts_rules_put(rs, "/box", b->work, MOUNTS_RW);
+	mounts_rules_put(rs, "/bin", "/bin", 0);
+	mounts_rules_put(rs, "/lib", "/lib", 0);
+	mounts_rules_put(rs, "/lib64", "/lib64", MOUNTS_MAYBE);
+	mounts_rules_put(rs, "/usr", "/usr", 0);
+	/* A minimal /etc: named entries only, never the whole host /etc (shadow, keys). */
+	for (tok = strtok_r(etc, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		cleanup_free char *p = NULL;
+		if (strchr(tok, '/') || strcmp(tok, "..") == 0 || strcmp(tok, ".") == 0)
+			continue;
+		p = xasprintf("/etc/%s", tok);
+		mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
+	}
+	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
+	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
+	mounts_rules_put(rs, "/dev", NULL, MOUNTS_MINIDEV);
+	(void) o;
+}
+
+static void
+env_set(struct plan_store *ps, const char *name, const char *value)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; i < ps->nenv; i++) {
+		if (strncmp(ps->envp[i], name, nlen) == 0 && ps->envp[i][nlen] == '=') {
+			free(ps->envp[i]);
+			ps->envp[i] = xasprintf("%s=%s", name, value);
+			return;
+		}
+	}
+	ps->envp = xrealloc(ps->envp, (ps->nenv + 2) * sizeof(char *));
+	ps->envp[ps->nenv++] = xasprintf("%s=%s", name, value);
+	ps->envp[ps->nenv] = NULL;
+}
+
+static void
+env_unset(struct plan_store *ps, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; i < ps->nenv; i++) {
+		if (strncmp(ps->envp[i], name, nlen) == 0 && ps->envp[i][nlen] == '=') {
+			free(ps->envp[i]);
+			memmove(&ps->envp[i], &ps->envp[i + 1], (ps->nenv - i) * sizeof(char *));
+			ps->nenv--;
+			return;
+		}
+	}
+}
+
+static void
+build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	  const struct box *b, bool newroot, const struct mode_desc *md)
+{
+	ps->envp = xcalloc(1, sizeof(char *));
+	env_set(ps, "PATH", c->path);
+	env_set(ps, "HOME", newroot ? "/box" : b->work);
+	env_set(ps, "TMPDIR", newroot ? "/tmp" : b->work);
+	if (o->full_env) {
+		for (char **ev = environ; *ev; ev++) {
+			char *eq = strchr(*ev, '=');
+			cleanup_free char *name = NULL;
+			if (!eq)
+				continue;
+			name = strndup(*ev, (size_t) (eq - *ev));
+			if (name)
+				env_set(ps, name, eq + 1);
+		}
+	}
+	for (size_t i = 0; i < o->nenv; i++) {
+		const struct env_rule *r = &o->env[i];
+		if (r->remove) {
+			env_unset(ps, r->name);
+		} else if (r->value) {
+			env_set(ps, r->name, r->value);
+		} else {
+			const char *v = getenv(r->name);
+			if (v)
+				env_set(ps, r->name, v);
+			else
+				env_unset(ps, r->name);
+		}
+	}
+	/* The engine is told the truth about its sandbox, whatever the caller passed. */
+	env_set(ps, "AP_EXECUTION_MODE", md->ap_name);
+}
+
+int
+plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	   const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e)
+{
+	const struct mode_desc *md = mode_desc(mode);
+	struct run_plan *p = &ps->run;
+	bool newroot = md->plan_flags & PLAN_NEW_ROOT;
+	int r;
+
+	memset(ps, 0, sizeof(*ps));
+	p->mode_name = md->name;
+	p->ns_flags = md->ns_flags;
+	if (o->share_net)
+		p->ns_flags &= ~CLONE_NEWNET;
+	p->plan_flags = md->plan_flags;
+	p->box = b;
+	p->cg = cg;
+	plan_limits(o, c, &p->limits);
+	p->extra_is_absolute = o->extra_time_is_absolute;
+	p->rootless = b->rootless;
+	p->uid = b->uid;
+	p->gid = b->gid;
+	p->map_uid = b->host_uid;
+	p->map_gid = b->host_gid;
+	p->stdin_fd = p->stdout_fd = p->stderr_fd = -1;
+	p->argv = o->argv;
+
+	if (newroot) {
+		if (!o->no_default_dirs)
+			default_rules(&ps->rules, o, c, b);
+		if (o->engine_dir)
+			mounts_rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
+		if (o->code_dir)
+			mounts_rules_put(&ps->rules, c->code_path, o->code_dir, 0);
+		for (size_t i = 0; i < o->ndir_specs; i++) {
+			struct mount_rule nr;
+			bool del;
+			/* A caller's rule for a directory replaces the defaults below it. */
+			if (mounts_rule_parse(o->dir_specs[i], &nr, &del, e) < 0)
+				return ap_err_prefix(e, "--dir");
+			for (size_t j = 0; j < ps->rules.n;) {
+				struct mount_rule *dr = &ps->rules.v[j];
+				if (strcmp(dr->inside, nr.inside) != 0 &&
+				    path_covers(nr.inside, dr->inside) && (dr->flags & MOUNTS_MAYBE)) {
+					mounts_rule_free(dr);
+					memmove(dr, dr + 1, (ps->rules.n - j - 1) * sizeof(*dr));
+					ps->rules.n--;
+					continue;
+				}
+				j++;
+			}
+			mounts_rule_free(&nr);
+			r = mounts_rules_add(&ps->rules, o->dir_specs[i], e);
+			if (r < 0)
+				return ap_err_prefix(e, "--dir");
+		}
+		p->mounts.newroot = b->newroot;
+		p->mounts.rules = &ps->rules;
+		p->mounts.tmp_size = c->tmp_size;
+		p->mounts.hidepid = c->hidepid;
+	} else if (o->engine_dir || o->code_dir || o->ndir_specs || o->no_default_dirs) {
+		return ap_err_set(e, 0, "--engine, --code and --dir need a mode with its own root "
+				       "(process or code-and-process), not %s", md->name);
+	}
+
+	if (o->hostname)
+		ps->hostname = xstrdup(o->hostname);
+	else
+		ps->hostname = xasprintf("apbox-%d", b->id);
+	p->hostname = ps->hostname;
+	if (o->chdir)
+		ps->cwd = xstrdup(o->chdir);
+	else
+		ps->cwd = xstrdup(newroot ? "/box" : b->work);
+	p->cwd = ps->cwd;
+	build_env(ps, o, c, b, newroot, md);
+	p->envp = ps->envp;
+
+	if ((md->plan_flags & PLAN_SECCOMP) && (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
+		r = seccomp_build(&ps->filter, e);
+		if (r < 0)
+			return ap_err_prefix(e, "seccomp");
+		p->filter = ps->filter;
+	}
+
+	/* Limits the host cannot enforce are refused, never silently dropped. */
+	{
+		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->limits.processes};
+		bool own_uid = (md->plan_flags & PLAN_BOX_UID) && !b->rootless;
+		if (p->limits.processes && !(cg->have & CG_PIDS) && own_uid) {
+			p->use_nproc = true; /* the box uid is the box's alone: RLIMIT_NPROC works */
+			cl.pids = 0;
+		}
+		r = cg_check_limits(cg, &cl, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void
+plan_free(struct plan_store *ps)
+{
+	mounts_rules_free(&ps->rules);
+	for (size_t i = 0; i < ps->nenv; i++)
+		free(ps->envp[i]);
+	free(ps->envp);
+	free(ps->hostname);
+	free(ps->cwd);
+	if (ps->filter)
+		seccomp_free(ps->filter);
+	memset(ps, 0, sizeof(*ps));
+}

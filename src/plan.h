@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plan: options + configuration + box -> the complete run plan (mode,
+ * mounts, environment, limits, ids).  Pure apart from reading apbox's own
+ * environment and stat()ing nothing: it decides, spawn.c acts.
+ */
+#pragma once
+
+#include "spawn.h"
+
+struct ap_conf;
+struct ap_err;
+struct ap_opts;
+struct box;
+struct cg;
+
+struct plan_store {
+	struct run_plan run;
+	struct mount_rules rules;
+	char **envp;
+	size_t nenv;
+	char *hostname;
+	char *cwd;
+	struct seccomp_filter *filter;
+};
+
+/* Resolve the mode by precedence: built-in < config < $AP_EXECUTION_MODE < box < CLI. */
+int plan_mode(const struct ap_opts *o, const struct ap_conf *c, const struct box *b,
+	      enum ap_mode *out, struct ap_err *e);
+/* Merge configuration limits with the command line's. */
+void plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *out);
+int plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	       const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e);
+void plan_free(struct plan_store *ps);

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * seccomp: the default filter (libseccomp only here).  The filter is built in
+ * the keeper before clone() (so the child does not allocate or parse) and
+ * loaded by the inside process as the very last step before execve().
+ */
+#pragma once
+
+/*
+ * <seccomp.h> names two headers: libseccomp's and, because the build puts
+ * src/ on the -I path, this one.  seccomp.c (the only user of libseccomp)
+ * defines AP_SECCOMP_IMPL and includes <seccomp.h>, which lands here; pull in
+ * the real one from the next directory of the search path.  With -iquote
+ * instead of -I, <seccomp.h> is libseccomp's directly and this is a no-op.
+ */
+#if defined(AP_SECCOMP_IMPL) && !defined(_SECCOMP_H)
+#include_next <seccomp.h>
+#endif
+
+/*
+ * libseccomp already exports a seccomp_load(scmp_filter_ctx), so apbox's
+ * functions live under ap_seccomp_* symbols and keep their short names in
+ * the source through these macros.  Without them the two seccomp_load()
+ * declarations conflict in seccomp.c and the symbols collide whenever
+ * libseccomp is linked statically.  libseccomp's header is included before
+ * these lines (above), so its own prototype is not renamed; no other file
+ * may include libseccomp's header.
+ */
+#define seccomp_build ap_seccomp_build
+#define seccomp_load ap_seccomp_load
+#define seccomp_free ap_seccomp_free
+#define seccomp_available ap_seccomp_available
+
+struct ap_err;
+struct seccomp_filter; /* opaque: a compiled BPF program */
+
+/*
+ * Build the default filter (keeper, before clone()).  Every syscall not named
+ * here is allowed.  The named ones fail with an errno rather than kill, so a
+ * program that probes for a feature gets an error it can handle; only a
+ * foreign ABI kills:
+ *   EPERM  mount, umount, umount2, pivot_root, move_mount, fsopen, fsmount,
+ *          fsconfig, fspick, open_tree, mount_setattr;
+ *          unshare, setns, and clone when its flags hold CLONE_NEWNS,
+ *          CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
+ *          CLONE_NEWNET or CLONE_NEWCGROUP;
+ *          ptrace, process_vm_readv, process_vm_writev, pidfd_getfd;
+ *          bpf, perf_event_open, userfaultfd, io_uring_setup,
+ *          io_uring_enter, io_uring_register;
+ *          keyctl, add_key, request_key;
+ *          kexec_load, kexec_file_load, init_module, finit_module,
+ *          delete_module, reboot, swapon, swapoff, acct, syslog, quotactl,
+ *          quotactl_fd, lookup_dcookie, vhangup, iopl, ioperm;
+ *          open_by_handle_at, name_to_handle_at;
+ *          settimeofday, clock_settime, adjtimex, clock_adjtime;
+ *          personality unless the low 32 bits of its argument (all the
+ *          kernel reads) are 0 (PER_LINUX) or 0xffffffff (the query);
+ *          ioctl TIOCSTI and TIOCLINUX (compared on the low 32 bits).
+ *   ENOSYS clone3 (its flags are in memory, out of the filter's reach; libc
+ *          then falls back to clone, whose flags the filter checks).
+ *   KILL   any syscall of a foreign ABI: i386 (int $0x80) and x32 on x86_64,
+ *          the 31-bit/32-bit compat ABIs elsewhere (SIGSYS, whole process).
+ * A syscall this libseccomp does not know for the native architecture is
+ * skipped.  *out is freed with seccomp_free().  Returns 0 or -errno.
+ */
+int seccomp_build(struct seccomp_filter **out, struct ap_err *e);
+/*
+ * Load the filter into the calling thread (inside process, last step before
+ * execve()).  The caller sets PR_SET_NO_NEW_PRIVS first (without it and
+ * without CAP_SYS_ADMIN the kernel refuses: -EACCES).  One prctl(), no
+ * allocation, no libseccomp call: safe between clone() and execve().  Returns
+ * 0 or -errno.
+ */
+int seccomp_load(const struct seccomp_filter *f, struct ap_err *e);
+/* Free a filter from seccomp_build(); NULL is accepted. */
+void seccomp_free(struct seccomp_filter *f);
+/*
+ * Does this kernel support seccomp filter mode (any process, no side
+ * effect)?  Returns 0, or -errno with a message saying what is missing.
+ */
+int seccomp_available(struct ap_err *e);

@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * spawn: the processes of a run.
+ *
+ * Theory of operation
+ * -------------------
+ * Three processes take part in a run:
+ *
+ *  keeper  apbox itself.  It has already parsed everything, locked the box,
+ *          opened the caller's files and prepared the cgroup.  It clones the
+ *          proxy with the plan's namespace flags (clone3 with
+ *          CLONE_INTO_CGROUP on cgroup v2, so the proxy is born in the box
+ *          cgroup and no process is ever moved on v2), writes the user
+ *          namespace maps, attaches the proxy to the v1 cgroups, and then
+ *          releases it by writing one byte to the sync pipe.  It then waits:
+ *          sigtimedwait() on SIGCHLD and the termination signals, waking up
+ *          for the wall-clock deadline and to poll CPU time.  It kills the
+ *          box on a time limit or when it is itself interrupted, reaps the
+ *          proxy with wait4() (whose rusage covers every process the proxy
+ *          reaped) and collects the cgroup's statistics.
+ *
+ *  proxy   PID 1 of the box's pid namespace (process modes) or a plain
+ *          child subreaper (other modes).  It waits for the sync byte (EOF
+ *          means the keeper died), takes the box ids inside its user
+ *          namespace while keeping its capabilities there, builds the new
+ *          root (mounts.c), sets the host name and brings up lo, then forks
+ *          the inside process.  It drops every capability of its own, and
+ *          reaps children until the inside process exits; then it reports
+ *          that wait status to the keeper and exits, which makes the kernel
+ *          kill whatever is left in the pid namespace.  Without a pid
+ *          namespace it kills the remaining tree itself (it is a subreaper,
+ *          so orphans come back to it) before it exits.
+ *
+ *  inside  The program.  Redirects stdio, chdir()s, sets rlimits, drops the
+ *          bounding set, switches to the box ids, clears every capability,
+ *          sets no_new_privs, marks every fd above 2 close-on-exec, loads the
+ *          seccomp filter last, and execve()s.
+ *
+ * Pipes: "sync" keeper -> proxy (one byte: maps written, cgroup joined);
+ * "report" proxy and inside -> keeper: fixed-size records, an error (struct
+ * ap_err, from the proxy's setup or the inside's failed execve) or the
+ * inside's final wait status.  Both ends are close-on-exec, so a successful
+ * execve closes the inside's copy.  Between clone() and execve() nothing is
+ * printed and exit() is never called: records and _exit() only.
+ *
+ * Privileges: a root keeper maps the box uid/gid inside to the same ids
+ * outside (never to host root); a rootless keeper maps them to itself and
+ * denies setgroups first.  The proxy's capabilities are those of its user
+ * namespace only.
+ */
+#include "config.h"
+
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "err.h"
+#include "limit.h"
+#include "mode.h"
+#include "ns.h"
+#include "seccomp.h"
+#include "util.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+extern char **environ;
+
+enum report_kind {
+	REPORT_ERROR = 1,
+	REPORT_STATUS = 2,
+};
+
+struct report {
+	int kind;
+	int status; /* REPORT_STATUS: the inside's wait status */
+	struct ap_err err;
+};
+
+/* CPU polling period while a CPU limit is set (isolate polls every 100 ms). */
+#define CPU_POLL_MS 50
+/* How long the proxy may take to die after it is told to kill the box. */
+#define KILL_GRACE_MS 1000
+
+static void
+child_fail(int fd, struct ap_err *e)
+{
+	struct report rep = {.kind = REPORT_ERROR, .err = *e};
+	ssize_t r = write(fd, &rep, sizeof(rep));
+
+	(void) r;
+	_exit(AP_EXIT_FAIL);
+}
+
+/* ---- inside ------------------------------------------------------------- */
+
+static int
+open_inside(const char *path, int flags, int target, struct ap_err *e)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", path);
+	if (dup2(fd, target) < 0)
+		return ap_err_set(e, errno, "cannot redirect fd %d", target);
+	(void) close(fd);
+	return 0;
+}
+
+static int
+setup_stdio(const struct run_plan *p, struct ap_err *e)
+{
+	if (p->stdin_fd >= 0 && dup2(p->stdin_fd, 0) < 0)
+		return ap_err_set(e, errno, "cannot redirect standard input");
+	if (p->stdout_fd >= 0 && dup2(p->stdout_fd, 1) < 0)
+		return ap_err_set(e, errno, "cannot redirect standard output");
+	if (p->stderr_fd >= 0 && dup2(p->stderr_fd, 2) < 0)
+		return ap_err_set(e, errno, "cannot redirect standard error");
+	return 0;
+}
+
+/* isolate-compatible stdio: paths inside the box, opened as the box user. */
+static int
+setup_stdio_inside(const struct run_plan *p, struct ap_err *e)
+{
+	int r;
+
+	if (p->stdin_inside && (r = open_inside(p->stdin_inside, O_RDONLY, 0, e)) < 0)
+		return r;
+	if (p->stdout_inside &&
+	    (r = open_inside(p->stdout_inside, O_WRONLY | O_CREAT | O_TRUNC, 1, e)) < 0)
+		return r;
+	if (p->stderr_inside &&
+	    (r = open_inside(p->stderr_inside, O_WRONLY | O_CREAT | O_TRUNC, 2, e)) < 0)
+		return r;
+	return 0;
+}
+
+static void
+inside(const struct run_plan *p, int report_fd)
+{
+	struct ap_err e = {0};
+	sigset_t none;
+	bool userns = p->plan_flags & PLAN_USERNS;
+	int r;
+
+	(void) sigemptyset(&none);
+	/* Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak in. */
+	for (int sig = 1; sig < NSIG; sig++)
+		(void) signal(sig, SIG_DFL);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
+		(void) ap_err_set(&e, errno, "cannot reset the signal mask");
+		child_fail(report_fd, &e);
+	}
+	if ((r = setup_stdio(p, &e)) < 0)
+		child_fail(report_fd, &e);
+	if (p->cwd && chdir(p->cwd) < 0) {
+		(void) ap_err_set(&e, errno, "cannot change directory to \"%s\"", p->cwd);
+		child_fail(report_fd, &e);
+	}
+	if ((r = limits_apply(&p->limits, p->use_nproc, &e)) < 0)
+		child_fail(report_fd, &e);
+
+	/*
+	 * Why this order: the bounding set needs CAP_SETPCAP, gone after the id
+	 * switch.  A rootless caller without a user namespace has nothing to drop.
+	 */
+	if ((p->plan_flags & PLAN_DROP_CAPS) && (userns || !p->rootless)) {
+		if ((r = caps_drop_bounding(&e)) < 0)
+			child_fail(report_fd, &e);
+	}
+	if ((p->plan_flags & PLAN_BOX_UID) && (getuid() != p->uid || getgid() != p->gid)) {
+		/* Rootless without a user namespace cannot change ids: stay the caller. */
+		if (!p->rootless || userns) {
+			if ((r = caps_switch_ids(p->uid, p->gid, !p->rootless, false, &e)) < 0)
+				child_fail(report_fd, &e);
+		}
+	}
+	if (p->plan_flags & PLAN_DROP_CAPS) {
+		/* The id switch may leave permitted bits (always in a user ns): none may stay. */
+		if ((r = caps_clear(&e)) < 0)
+			child_fail(report_fd, &e);
+	}
+	if ((r = setup_stdio_inside(p, &e)) < 0)
+		child_fail(report_fd, &e);
+	if ((p->plan_flags & PLAN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		(void) ap_err_set(&e, errno, "cannot set no_new_privs");
+		child_fail(report_fd, &e);
+	}
+	/* The program dies with its parent; set after the id switch, which clears it. */
+	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/*
+	 * Every fd above 2 is closed by execve (CLOEXEC rather than closing now,
+	 * so the report pipe still carries an execve failure).
+	 */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		for (int fd = 3; fd < 65536; fd++)
+			(void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	/* seccomp last: everything above needs syscalls the filter refuses. */
+	if (p->filter && (r = seccomp_load(p->filter, &e)) < 0)
+		child_fail(report_fd, &e);
+
+	environ = p->envp;
+	(void) execvp(p->argv[0], p->argv);
+	r = errno;
+	(void) ap_err_set(&e, r, "cannot execute \"%s\"", p->argv[0]);
+	e.exitcode = (r == ENOENT || r == ENOTDIR) ? AP_EXIT_NOTFOUND : AP_EXIT_NOEXEC;
+	child_fail(report_fd, &e);
+}
+
+/* ---- proxy -------------------------------------------------------------- */
+
+/* Kill every descendant: we are a subreaper, so orphans come back to us. */
+static void
+kill_tree(pid_t self)
+{
+	char path[64], buf[4096];
+
+	(void) snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) self, (int) self);
+	for (int round = 0; round < 1000; round++) {
+		ssize_t n = read_file(path, buf, sizeof(buf));
+		char *s = buf, *end;
+		bool any = false;
+
+		if (n <= 0)
+			break;
+		for (;;) {
+			long pid = strtol(s, &end, 10);
+			if (end == s)
+				break;
+			if (pid > 1) {
+				(void) kill((pid_t) pid, SIGKILL);
+				any = true;
+			}
+			s = end;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any)
+			break;
+		(void) waitpid(-1, NULL, 0);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void
+proxy(const struct run_plan *p, int sync_fd, int report_fd)
+{
+	struct ap_err e = {0};
+	struct report rep = {.kind = REPORT_STATUS};
+	bool pidns = p->ns_flags & CLONE_NEWPID;
+	sigset_t set;
+	pid_t child, self;
+	char go;
+	int r;
+
+	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
+	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (read(sync_fd, &go, 1) != 1)
+		_exit(AP_EXIT_FAIL);
+	(void) close(sync_fd);
+
+	if (p->plan_flags & PLAN_USERNS) {
+		/* Take the box ids now, keeping our user-namespace capabilities to mount. */
+		if (getuid() != p->uid || getgid() != p->gid) {
+			if ((r = caps_switch_ids(p->uid, p->gid, !p->rootless, true, &e)) < 0)
+				child_fail(report_fd, &e);
+		}
+	}
+	if (p->plan_flags & PLAN_NEW_ROOT) {
+		if ((r = mounts_build_root(&p->mounts, &e)) < 0)
+			child_fail(report_fd, &e);
+	}
+	if ((p->ns_flags & CLONE_NEWUTS) && p->hostname) {
+		if ((r = ns_set_hostname(p->hostname, &e)) < 0)
+			child_fail(report_fd, &e);
+	}
+	if (p->ns_flags & CLONE_NEWNET) {
+		if ((r = ns_loopback_up(&e)) < 0)
+			child_fail(report_fd, &e);
+	}
+	if (!pidns)
+		(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+	child = fork();
+	if (child < 0) {
+		(void) ap_err_set(&e, errno, "cannot fork the program");
+		child_fail(report_fd, &e);
+	}
+	if (child == 0)
+		inside(p, report_fd);
+
+	/* The proxy needs no privilege from here on, and nobody may ptrace it. */
+	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (p->plan_flags & PLAN_DROP_CAPS)
+		(void) caps_drop_all(&e);
+	(void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+
+	(void) sigemptyset(&set);
+	(void) sigaddset(&set, SIGCHLD);
+	(void) sigaddset(&set, SIGTERM);
+	self = getpid();
+	for (;;) {
+		int st;
+		pid_t w;
+		int sig = sigwaitinfo(&set, NULL);
+
+		if (sig == SIGTERM) {
+			/* The keeper asks us to end the box (time limit, interrupt). */
+			if (pidns)
+				_exit(AP_EXIT_FAIL);
+			(void) kill(child, SIGKILL);
+			kill_tree(self);
+		}
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (w == child) {
+				rep.status = st;
+				if (!pidns)
+					kill_tree(self);
+				r = (int) write(report_fd, &rep, sizeof(rep));
+				(void) r;
+				_exit(0);
+			}
+		}
+	}
+}
+
+/* ---- keeper ------------------------------------------------------------- */
+
+static pid_t
+clone_proxy(const struct run_plan *p, int cgfd)
+{
+	struct clone_args ca;
+	long r;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = (uint64_t) (unsigned) p->ns_flags;
+	ca.exit_signal = SIGCHLD;
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t) cgfd;
+	}
+	r = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (r < 0 && errno == ENOSYS && cgfd < 0)
+		r = syscall(SYS_clone, (unsigned long) p->ns_flags | SIGCHLD, 0, NULL, NULL, 0);
+	return (pid_t) r;
+}
+
+/* CPU time of the box so far: the cgroup's, else the inside process's. */
+static uint64_t
+cpu_used_ms(const struct run_plan *p, pid_t proxy_pid)
+{
+	struct cg_stats st;
+	struct ap_err e;
+	char path[96], buf[1024];
+	unsigned long long ut, stt;
+	long cut, cst;
+	uint64_t total = 0;
+	long tick = sysconf(_SC_CLK_TCK);
+
+	if ((p->cg->have & CG_CPU) && cg_stats(p->cg, &st, &e) == 0 && st.has_cpu)
+		return st.cpu_usec / 1000;
+	/* No CPU accounting: the proxy's children (the inside process), via /proc. */
+	(void) snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) proxy_pid,
+			(int) proxy_pid);
+	if (read_file(path, buf, sizeof(buf)) > 0) {
+		char *s = buf, *end;
+		for (;;) {
+			long pid = strtol(s, &end, 10);
+			char *q;
+			if (end == s)
+				break;
+			s = end;
+			(void) snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+			if (read_file(path, buf, sizeof(buf)) <= 0)
+				continue;
+			q = strrchr(buf, ')');
+			if (!q || sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %ld %ld",
+					 &ut, &stt, &cut, &cst) != 4)
+				continue;
+			total += (ut + stt + (unsigned long long) cut + (unsigned long long) cst) *
+				 1000 / (unsigned long long) tick;
+			break; /* buf was reused: only the first child */
+		}
+	}
+	return total;
+}
+
+static void
+kill_box(const struct run_plan *p, pid_t proxy_pid)
+{
+	struct ap_err e;
+
+	if (p->ns_flags & CLONE_NEWPID) {
+		/* PID 1 dies, and with it every process of the namespace. */
+		(void) kill(proxy_pid, SIGKILL);
+		return;
+	}
+	if (p->cg->have & CG_KILL) {
+		(void) cg_kill(p->cg, &e);
+		(void) kill(proxy_pid, SIGKILL);
+		return;
+	}
+	(void) kill(proxy_pid, SIGTERM);
+}
+
+static int
+read_reports(int fd, struct report *err_rep, struct report *status_rep)
+{
+	struct report rep;
+	ssize_t n;
+
+	while ((n = read(fd, &rep, sizeof(rep))) == (ssize_t) sizeof(rep)) {
+		if (rep.kind == REPORT_ERROR && !err_rep->kind)
+			*err_rep = rep;
+		else if (rep.kind == REPORT_STATUS)
+			*status_rep = rep;
+	}
+	return n < 0 ? -errno : 0;
+}
+
+int
+spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
+{
+	int syncp[2] = {-1, -1}, repp[2] = {-1, -1};
+	struct report err_rep = {0}, status_rep = {0};
+	sigset_t set, old;
+	struct rusage ru;
+	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
+	bool timed_out = false, wall_to = false, reaped = false;
+	int interrupted = 0, st = 0, ret = 0;
+	pid_t pid;
+
+	(void) sigemptyset(&set);
+	(void) sigaddset(&set, SIGCHLD);
+	(void) sigaddset(&set, SIGTERM);
+	(void) sigaddset(&set, SIGINT);
+	(void) sigaddset(&set, SIGHUP);
+	(void) sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		return ap_err_set(e, errno, "cannot block signals");
+	/*
+	 * An ignored signal is discarded, even while blocked: a shell starts
+	 * background jobs with SIGINT ignored, and we still want to see it.
+	 */
+	(void) signal(SIGINT, SIG_DFL);
+	(void) signal(SIGQUIT, SIG_DFL);
+	(void) signal(SIGHUP, SIG_DFL);
+	(void) signal(SIGTERM, SIG_DFL);
+	(void) signal(SIGCHLD, SIG_DFL);
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(repp, O_CLOEXEC) < 0) {
+		ret = ap_err_set(e, errno, "cannot create pipes");
+		goto out;
+	}
+
+	start = now_ms();
+	pid = clone_proxy(p, cg_clone_fd(p->cg));
+	if (pid < 0) {
+		int en = errno;
+		if (en == EPERM || en == EINVAL || en == ENOSPC || en == EUSERS)
+			ret = ap_err_set(e, en, "cannot create the box's namespaces (run 'apbox check')");
+		else
+			ret = ap_err_set(e, en, "cannot start the box");
+		goto out;
+	}
+	if (pid == 0) {
+		(void) close(syncp[1]);
+		(void) close(repp[0]);
+		proxy(p, syncp[0], repp[1]);
+		_exit(AP_EXIT_FAIL);
+	}
+	(void) close(syncp[0]);
+	syncp[0] = -1;
+	(void) close(repp[1]);
+	repp[1] = -1;
+
+	if (p->plan_flags & PLAN_USERNS) {
+		ret = ns_write_maps(pid, p->uid, p->map_uid, p->gid, p->map_gid, p->rootless, e);
+		if (ret < 0)
+			goto kill;
+	}
+	if (cg_clone_fd(p->cg) < 0) {
+		/* v1: join before the program runs a single instruction of its own. */
+		ret = cg_attach(p->cg, pid, e);
+		if (ret < 0)
+			goto kill;
+	}
+	if (write(syncp[1], "g", 1) != 1) {
+		ret = ap_err_set(e, errno, "cannot release the box");
+		goto kill;
+	}
+	(void) close(syncp[1]);
+	syncp[1] = -1;
+
+	cpu_kill = limits_cpu_kill_ms(&p->limits, p->extra_is_absolute);
+	wall_kill = limits_wall_kill_ms(&p->limits, p->extra_is_absolute);
+	while (!reaped) {
+		struct timespec ts;
+		siginfo_t si;
+		uint64_t now = now_ms(), wait_ms = 3600 * 1000;
+		int sig;
+
+		if (wall_kill && !timed_out && !interrupted)
+			wait_ms = now - start >= wall_kill ? 0 : wall_kill - (now - start);
+		if (cpu_kill && !timed_out && !interrupted && wait_ms > CPU_POLL_MS)
+			wait_ms = CPU_POLL_MS;
+		if (next_kill_deadline)
+			wait_ms = now >= next_kill_deadline ? 0 : next_kill_deadline - now;
+		ts.tv_sec = (time_t) (wait_ms / 1000);
+		ts.tv_nsec = (long) (wait_ms % 1000) * 1000000L;
+		sig = sigtimedwait(&set, &si, &ts);
+		if (sig == SIGCHLD || sig < 0) {
+			pid_t w = wait4(pid, &st, WNOHANG, &ru);
+			if (w == pid) {
+				reaped = true;
+				break;
+			}
+		}
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT) {
+			if (!interrupted) {
+				interrupted = sig;
+				kill_box(p, pid);
+				next_kill_deadline = now_ms() + KILL_GRACE_MS;
+			}
+			continue;
+		}
+		now = now_ms();
+		if (next_kill_deadline && now >= next_kill_deadline) {
+			(void) kill(pid, SIGKILL);
+			next_kill_deadline = 0;
+			continue;
+		}
+		if (timed_out || interrupted)
+			continue;
+		if (wall_kill && now - start >= wall_kill) {
+			timed_out = wall_to = true;
+		} else if (cpu_kill && cpu_used_ms(p, pid) > cpu_kill) {
+			timed_out = true;
+		}
+		if (timed_out) {
+			kill_box(p, pid);
+			next_kill_deadline = now_ms() + KILL_GRACE_MS;
+		}
+	}
+
+	(void) read_reports(repp[0], &err_rep, &status_rep);
+	m->has_usage = true;
+	m->wall_ms = now_ms() - start;
+	m->time_ms = (uint64_t) ru.ru_utime.tv_sec * 1000 + (uint64_t) ru.ru_utime.tv_usec / 1000 +
+		     (uint64_t) ru.ru_stime.tv_sec * 1000 + (uint64_t) ru.ru_stime.tv_usec / 1000;
+	m->max_rss_kb = (uint64_t) ru.ru_maxrss;
+	m->csw_voluntary = (uint64_t) ru.ru_nvcsw;
+	m->csw_forced = (uint64_t) ru.ru_nivcsw;
+	{
+		struct cg_stats cs = {0};
+		struct ap_err ce;
+		if (cg_stats(p->cg, &cs, &ce) == 0) {
+			if (cs.has_mem_peak) {
+				m->has_cg_mem = true;
+				m->cg_mem_kb = cs.mem_peak / 1024;
+			}
+			m->cg_oom_killed = cs.oom_killed;
+			if (cs.has_cpu && cs.cpu_usec / 1000 > m->time_ms)
+				m->time_ms = cs.cpu_usec / 1000;
+		}
+	}
+	if (!timed_out && !interrupted && limits_cpu_exceeded(&p->limits, m->time_ms))
+		timed_out = true; /* finished, but over the limit: isolate says TO too */
+
+	if (err_rep.kind == REPORT_ERROR) {
+		*e = err_rep.err;
+		if (e->exitcode == AP_EXIT_NOTFOUND || e->exitcode == AP_EXIT_NOEXEC) {
+			/* isolate: a program that cannot be executed is RE, not XX */
+			m->has_exitcode = true;
+			m->exitcode = e->exitcode;
+			ap_err_format(e, m->message, sizeof(m->message));
+			m->status = META_RE;
+			ret = 0;
+			goto out;
+		}
+		m->status = META_XX;
+		ap_err_format(e, m->message, sizeof(m->message));
+		ret = ap_err_ret(e);
+		goto out;
+	}
+	if (status_rep.kind == REPORT_STATUS) {
+		st = status_rep.status;
+	} else if (WIFEXITED(st) && !timed_out && !interrupted) {
+		/* The proxy ended without a report: it failed in a way it could not tell. */
+		m->status = META_XX;
+		ret = ap_err_set(e, 0, "the box ended before the program started (status %d)",
+				 WEXITSTATUS(st));
+		ap_err_format(e, m->message, sizeof(m->message));
+		goto out;
+	}
+	if (WIFEXITED(st) && status_rep.kind) {
+		m->has_exitcode = true;
+		m->exitcode = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		m->exitsig = WTERMSIG(st);
+	} else {
+		m->exitsig = SIGKILL;
+	}
+	if (interrupted) {
+		m->killed = true;
+		m->exitsig = interrupted;
+		m->has_exitcode = false;
+	}
+	if (timed_out) {
+		m->killed = true;
+		if (!m->exitsig && !m->has_exitcode)
+			m->exitsig = SIGKILL;
+	}
+	meta_classify(m, timed_out, wall_to, interrupted != 0);
+	goto out;
+
+kill:
+	(void) kill(pid, SIGKILL);
+	(void) waitpid(pid, NULL, 0);
+	m->status = META_XX;
+	ap_err_format(e, m->message, sizeof(m->message));
+out:
+	if (syncp[0] >= 0)
+		(void) close(syncp[0]);
+	if (syncp[1] >= 0)
+		(void) close(syncp[1]);
+	if (repp[0] >= 0)
+		(void) close(repp[0]);
+	if (repp[1] >= 0)
+		(void) close(repp[1]);
+	(void) sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+int
+spawn_exit_status(const struct meta *m, bool compat)
+{
+	if (compat) {
+		if (m->status == META_XX)
+			return AP_ISO_EXIT_INTERNAL;
+		return m->status == META_OK ? AP_ISO_EXIT_OK : AP_ISO_EXIT_RUNFAIL;
+	}
+	switch (m->status) {
+	case META_XX:
+		return AP_EXIT_FAIL;
+	case META_TO:
+	case META_SG:
+		return AP_EXIT_SIGBASE + (m->exitsig ? m->exitsig : SIGKILL);
+	case META_OK:
+	case META_RE:
+		return m->exitcode;
+	default:
+		return AP_EXIT_FAIL;
+	}
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * spawn: the processes of one run (keeper, proxy, inside), their pipes, the
+ * keeper's wait loop with time limits and signals, and the collection of
+ * results.  See "Theory of operation" in spawn.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "meta.h"
+#include "mounts.h"
+
+struct ap_err;
+struct box;
+struct cg;
+struct seccomp_filter;
+
+/* Everything a run needs, decided before anything is touched. */
+struct run_plan {
+	const char *mode_name;
+	int ns_flags;        /* CLONE_NEW* */
+	unsigned plan_flags; /* PLAN_* */
+	const struct box *box;
+	struct cg *cg;
+	struct ap_limits limits;
+	bool extra_is_absolute;
+	bool use_nproc;             /* RLIMIT_NPROC instead of a pids cgroup */
+	struct mounts_plan mounts;  /* PLAN_NEW_ROOT only */
+	const char *hostname;       /* CLONE_NEWUTS only */
+	const char *cwd;            /* working directory, as the program sees it */
+	char **argv;
+	char **envp;
+	int stdin_fd, stdout_fd, stderr_fd; /* -1: inherit */
+	bool stderr_to_stdout;
+	/* isolate-compatible: stdio paths opened inside, after the id switch */
+	const char *stdin_inside, *stdout_inside, *stderr_inside;
+	const struct seccomp_filter *filter; /* NULL: none */
+	bool rootless;
+	uid_t uid;  /* ids the program runs as (inside view) */
+	gid_t gid;
+	uid_t map_uid; /* outside ids the inside ids map to (PLAN_USERNS) */
+	gid_t map_gid;
+};
+
+/*
+ * Run the program; fill m (status, exit code or signal, usage, cgroup
+ * stats).  Returns 0 when the program ran (whatever its fate: see m), or
+ * -errno with e filled when apbox failed (m then says XX).  Keeper only.
+ */
+int spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e);
+/* The exit status apbox should return for m (design.md §3). */
+int spawn_exit_status(const struct meta *m, bool compat);

@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * util: the small helpers every module shares.  The tree walks here are the
+ * only code that removes or chowns files under box_root; they use
+ * fd-relative calls with O_NOFOLLOW and compare st_dev so that a symlink or
+ * mount planted inside a box never leads them outside it.
+ */
+#include "config.h"
+
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+
+void
+freep(void *p)
+{
+	free(*(void **) p);
+}
+
+void
+closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		(void) close(*fd);
+		errno = saved;
+	}
+}
+
+void
+fclosep(FILE **f)
+{
+	if (*f)
+		(void) fclose(*f);
+}
+
+static void
+oom(void)
+{
+	static const char m[] = "apbox: out of memory\n";
+	ssize_t r = write(2, m, sizeof(m) - 1);
+	(void) r;
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+int
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned d;
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = (unsigned) (*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+parse_size(const char *s, uint64_t *bytes)
+{
+	char num[32];
+	size_t n = 0;
+	uint64_t v, mult = 1024;
+	const char *p;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		if (n + 1 >= sizeof(num))
+			return -ERANGE;
+		num[n++] = *p;
+	}
+	num[n] = '\0';
+	r = parse_u64(num, UINT64_MAX, &v);
+	if (r < 0)
+		return r;
+	switch (toupper((unsigned char) *p)) {
+	case '\0':
+		break;
+	case 'B':
+		mult = 1;
+		p++;
+		break;
+	case 'K':
+		p++;
+		break;
+	case 'M':
+		mult = 1024ULL * 1024;
+		p++;
+		break;
+	case 'G':
+		mult = 1024ULL * 1024 * 1024;
+		p++;
+		break;
+	case 'T':
+		mult = 1024ULL * 1024 * 1024 * 1024;
+		p++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (mult > 1) {
+		if (*p == 'i')
+			p++;
+		if (*p == 'B' || *p == 'b')
+			p++;
+	}
+	if (*p)
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*bytes = v * mult;
+	return 0;
+}
+
+int
+parse_seconds(const char *s, uint64_t max_ms, uint64_t *ms)
+{
+	uint64_t whole = 0, frac = 0;
+	unsigned ndec = 0;
+	const char *p = s;
+	bool digits = false;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		digits = true;
+		if (whole > UINT64_MAX / 10 - 1)
+			return -ERANGE;
+		whole = whole * 10 + (uint64_t) (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			digits = true;
+			if (ndec < 3) {
+				frac = frac * 10 + (uint64_t) (*p - '0');
+				ndec++;
+			}
+		}
+	}
+	if (*p == 's')
+		p++;
+	if (*p || !digits)
+		return -EINVAL;
+	while (ndec < 3) {
+		frac *= 10;
+		ndec++;
+	}
+	if (whole > (UINT64_MAX - 999) / 1000)
+		return -ERANGE;
+	whole = whole * 1000 + frac;
+	if (whole > max_ms)
+		return -ERANGE;
+	*ms = whole;
+	return 0;
+}
+
+int
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"1", "yes", "true", "on"};
+	static const char *const no[] = {"0", "no", "false", "off"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void) clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+int
+write_fileat(int dirfd, const char *name, const char *s)
+{
+	cleanup_close int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = strlen(s);
+	ssize_t w;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, s, len);
+	if (w < 0)
+		return -errno;
+	if ((size_t) w != len)
+		return -EIO;
+	return 0;
+}
+
+int
+write_file(const char *path, const char *s)
+{
+	return write_fileat(AT_FDCWD, path, s);
+}
+
+ssize_t
+read_fileat(int dirfd, const char *name, char *buf, size_t len)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off + 1 < len) {
+		ssize_t r = read(fd, buf + off, len - 1 - off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		off += (size_t) r;
+	}
+	buf[off] = '\0';
+	return (ssize_t) off;
+}
+
+ssize_t
+read_file(const char *path, char *buf, size_t len)
+{
+	return read_fileat(AT_FDCWD, path, buf, len);
+}
+
+int
+open_dir_nofollow(const char *path)
+{
+	cleanup_free char *copy = NULL;
+	char *save = NULL, *tok;
+	int fd;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	/* Walk component by component: O_NOFOLLOW makes a symlink an error. */
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	copy = xstrdup(path);
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		int nfd;
+		if (strcmp(tok, "..") == 0) {
+			(void) close(fd);
+			return -EINVAL;
+		}
+		nfd = openat(fd, tok, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			int en = errno == ELOOP ? ELOOP : errno;
+			(void) close(fd);
+			return -en;
+		}
+		(void) close(fd);
+		fd = nfd;
+	}
+	return fd;
+}
+
+int
+mkdirat_nofollow(int dirfd, const char *name, mode_t mode)
+{
+	int fd;
+
+	if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR ? -ELOOP : -errno;
+	return fd;
+}
+
+/* Depth-first removal of the contents of dirfd (which is on device dev). */
+static int
+remove_contents(int dirfd, dev_t dev, unsigned depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int ret = 0;
+	int dupfd;
+
+	if (depth > 256)
+		return -ELOOP;
+	dupfd = dup(dirfd);
+	if (dupfd < 0)
+		return -errno;
+	d = fdopendir(dupfd);
+	if (!d) {
+		int en = errno;
+		(void) close(dupfd);
+		return -en;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			ret = ret ? ret : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub;
+			if (st.st_dev != dev) {
+				/* A mount point inside a box: never descend or detach it here. */
+				ret = ret ? ret : -EBUSY;
+				continue;
+			}
+			sub = openat(dirfd, de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0) {
+				ret = ret ? ret : -errno;
+				continue;
+			}
+			/* Make sure we can list and unlink what the box user left 0000. */
+			(void) fchmod(sub, 0700);
+			{
+				int r = remove_contents(sub, dev, depth + 1);
+				(void) close(sub);
+				if (r < 0) {
+					ret = ret ? ret : r;
+					continue;
+				}
+			}
+			if (unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+				ret = ret ? ret : -errno;
+		} else if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
+			ret = ret ? ret : -errno;
+		}
+	}
+	(void) closedir(d);
+	return ret;
+}
+
+int
+remove_tree_at(int dirfd, const char *name)
+{
+	struct stat st, pst;
+	int fd, r;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if (fstat(dirfd, &pst) < 0)
+		return -errno;
+	if (pst.st_dev != st.st_dev)
+		return -EBUSY;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	(void) fchmod(fd, 0700);
+	r = remove_contents(fd, st.st_dev, 0);
+	(void) close(fd);
+	if (r < 0)
+		return r;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int
+chown_contents(int dirfd, dev_t dev, uid_t uid, gid_t gid, unsigned depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int ret = 0, dupfd;
+
+	if (depth > 256)
+		return -ELOOP;
+	dupfd = dup(dirfd);
+	if (dupfd < 0)
+		return -errno;
+	d = fdopendir(dupfd);
+	if (!d) {
+		int en = errno;
+		(void) close(dupfd);
+		return -en;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (st.st_dev != dev)
+			continue;
+		if (fchownat(dirfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			ret = ret ? ret : -errno;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0) {
+				int r = chown_contents(sub, dev, uid, gid, depth + 1);
+				(void) close(sub);
+				ret = ret ? ret : r;
+			}
+		}
+	}
+	(void) closedir(d);
+	return ret;
+}
+
+int
+chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	cleanup_close int fd = -1;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (fchown(fd, uid, gid) < 0)
+		return -errno;
+	return chown_contents(fd, st.st_dev, uid, gid, 0);
+}
+
+bool
+path_is_clean_abs(const char *path)
+{
+	const char *p = path;
+
+	if (!path || path[0] != '/')
+		return false;
+	while (*p) {
+		const char *c;
+		size_t n;
+		while (*p == '/')
+			p++;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t) (p - c);
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+	}
+	return true;
+}

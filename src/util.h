@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * util: allocation helpers, cleanup attributes, number/size/time parsing and
+ * the safe file operations (no symlink followed, no mount crossed) that init
+ * and cleanup use on box trees.  No module-specific knowledge lives here.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct ap_err;
+
+void freep(void *p);
+void closep(int *fd);
+void fclosep(FILE **f);
+
+#define cleanup_free __attribute__((cleanup(freep)))
+#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_fclose __attribute__((cleanup(fclosep)))
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int fd_ = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		fd_;                                                                               \
+	})
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) p_ = (p);                                                            \
+		(p) = NULL;                                                                        \
+		p_;                                                                                \
+	})
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that aborts on OOM (apbox is short-lived and single-threaded). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parse a whole decimal string into *out, 0..max.  Returns 0, -EINVAL on
+ * syntax (empty, sign, junk) or -ERANGE above max.
+ */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
+/*
+ * Parse a size into bytes: a number with an optional K, M, G or T suffix
+ * (powers of 1024, optional "B"/"iB"); a bare number is KiB, as isolate's
+ * options are.  "0" is 0.  Returns 0, -EINVAL or -ERANGE.
+ */
+int parse_size(const char *s, uint64_t *bytes);
+/*
+ * Parse seconds with up to three decimals ("1", "0.25", "2.5s") into
+ * milliseconds, at most max_ms.  Returns 0, -EINVAL or -ERANGE.
+ */
+int parse_seconds(const char *s, uint64_t max_ms, uint64_t *ms);
+/* Parse a boolean: 1/0, yes/no, true/false, on/off.  Returns 0 or -EINVAL. */
+int parse_bool(const char *s, bool *out);
+
+/* Monotonic clock in milliseconds. */
+uint64_t now_ms(void);
+
+/*
+ * Write a string to an existing file (no O_CREAT), in one write().  Returns
+ * 0 or -errno.  Used for cgroup, /proc and sysfs control files.
+ */
+int write_file(const char *path, const char *s);
+int write_fileat(int dirfd, const char *name, const char *s);
+/* Read up to len-1 bytes of a file, NUL-terminated.  Returns bytes or -errno. */
+ssize_t read_file(const char *path, char *buf, size_t len);
+ssize_t read_fileat(int dirfd, const char *name, char *buf, size_t len);
+
+/*
+ * Open a directory by path without following a symlink in any component
+ * below "/" (openat2 RESOLVE_NO_SYMLINKS when the kernel has it, else a
+ * component-wise O_NOFOLLOW walk).  Returns an O_DIRECTORY|O_PATH-less fd or
+ * -errno.
+ */
+int open_dir_nofollow(const char *path);
+/*
+ * Create the directory "name" in dirfd with mode (EEXIST is not an error if
+ * it is a real directory, never a symlink) and return an fd for it, or -errno.
+ */
+int mkdirat_nofollow(int dirfd, const char *name, mode_t mode);
+/*
+ * Remove the directory entry "name" in dirfd and everything below it,
+ * without following symlinks and without crossing into another mount
+ * (a mount point below is an error: -EBUSY).  A missing entry is success.
+ * Returns 0 or -errno.
+ */
+int remove_tree_at(int dirfd, const char *name);
+/*
+ * chown a tree to uid/gid without following symlinks or crossing mounts
+ * (fd-relative, like isolate's walk).  Returns 0 or -errno.
+ */
+int chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid);
+
+/* True when path is absolute and has no "." or ".." component. */
+bool path_is_clean_abs(const char *path);

@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Box lifecycle: init, lock, cleanup; planted symlinks are never followed.
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+setup() { setup_world; }
+teardown() { teardown_world; }
+
+@test "init: creates the box dir owned by the box uid and prints it" {
+	requires root
+	run -0 "$APBOX" init -b "$BOX"
+	assert_output "$BOX_ROOT/$BOX"
+	[ -d "$BOX_ROOT/$BOX/box" ]
+	[ "$(stat -c %u:%g "$BOX_ROOT/$BOX/box")" = "$((60000 + BOX)):$((60000 + BOX))" ]
+	[ "$(stat -c %a "$BOX_ROOT/$BOX/box")" = 700 ]
+}
+
+@test "init: re-init resets the box" {
+	init_box
+	echo old > "$BOX_ROOT/$BOX/box/stale"
+	init_box
+	[ ! -e "$BOX_ROOT/$BOX/box/stale" ]
+}
+
+@test "cleanup: removes the box and exits 0 twice" {
+	init_box
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+}
+
+@test "cleanup: a box that never existed is not an error" {
+	run -0 "$APBOX" cleanup -b 77
+	[ ! -e "$BOX_ROOT/77" ]
+}
+
+@test "run: refuses a box that was not initialised" {
+	run -125 "$APBOX" run -b "$BOX" -- /bin/true
+	assert_output --partial "not initialised"
+	assert_output --partial "apbox init -b $BOX"
+}
+
+@test "run: refuses a box after cleanup" {
+	init_box
+	"$APBOX" cleanup -b "$BOX"
+	run -125 "$APBOX" run -b "$BOX" --mode unsandboxed -- /bin/true
+	assert_output --partial "not initialised"
+}
+
+@test "lock: a second run on a busy box fails at once" {
+	init_box --mode unsandboxed
+	"$APBOX" run -b "$BOX" -- /bin/sh -c 'sleep 3' &
+	local bg=$!
+	sleep 0.5
+	local t0=$SECONDS
+	run -125 "$APBOX" run -b "$BOX" -- /bin/true
+	assert_output --partial "box $BOX is in use"
+	[ $((SECONDS - t0)) -le 1 ]
+	wait "$bg"
+}
+
+@test "lock: --wait waits for a busy box" {
+	init_box --mode unsandboxed
+	"$APBOX" run -b "$BOX" -- /bin/sh -c 'sleep 1' &
+	local bg=$!
+	sleep 0.3
+	run -0 "$APBOX" run -b "$BOX" --wait -- /bin/sh -c 'echo waited'
+	assert_output "waited"
+	wait "$bg"
+}
+
+@test "lock: cleanup of a busy box fails at once" {
+	init_box --mode unsandboxed
+	"$APBOX" run -b "$BOX" -- /bin/sh -c 'sleep 2' &
+	local bg=$!
+	sleep 0.3
+	run -125 "$APBOX" cleanup -b "$BOX"
+	assert_output --partial "in use"
+	wait "$bg"
+}
+
+@test "lock: the lock file is truncated, not unlinked" {
+	init_box
+	[ -s "$LOCK_ROOT/$BOX" ]
+	"$APBOX" cleanup -b "$BOX"
+	[ -e "$LOCK_ROOT/$BOX" ]
+	[ ! -s "$LOCK_ROOT/$BOX" ]
+}
+
+@test "escape: cleanup does not follow a symlink planted in the box" {
+	init_box
+	mkdir "$WORLD/outside"
+	echo precious > "$WORLD/outside/file"
+	ln -s "$WORLD/outside" "$BOX_ROOT/$BOX/box/link"
+	ln -s "$WORLD/outside/file" "$BOX_ROOT/$BOX/box/filelink"
+	mkdir -p "$BOX_ROOT/$BOX/box/deep/er"
+	ln -s / "$BOX_ROOT/$BOX/box/deep/er/root"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+	[ "$(cat "$WORLD/outside/file")" = precious ]
+}
+
+@test "escape: init does not follow a symlink planted in an old box" {
+	init_box
+	mkdir "$WORLD/outside"
+	echo precious > "$WORLD/outside/file"
+	ln -s "$WORLD/outside" "$BOX_ROOT/$BOX/box/link"
+	init_box
+	[ "$(cat "$WORLD/outside/file")" = precious ]
+	[ ! -e "$BOX_ROOT/$BOX/box/link" ]
+}
+
+@test "escape: a box dir replaced by a symlink is removed, not followed" {
+	init_box
+	mkdir "$WORLD/outside"
+	echo precious > "$WORLD/outside/file"
+	rm -rf "$BOX_ROOT/$BOX/box"
+	ln -s "$WORLD/outside" "$BOX_ROOT/$BOX/box"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ "$(cat "$WORLD/outside/file")" = precious ]
+	[ ! -e "$BOX_ROOT/$BOX" ]
+}
+
+@test "escape: run refuses a box whose work dir became a symlink" {
+	init_box --mode unsandboxed
+	mkdir "$WORLD/outside"
+	rm -rf "$BOX_ROOT/$BOX/box"
+	ln -s "$WORLD/outside" "$BOX_ROOT/$BOX/box"
+	run "$APBOX" run -b "$BOX" -- /bin/sh -c 'touch planted'
+	[ "$status" -ne 0 ]
+	[ ! -e "$WORLD/outside/planted" ]
+}
+
+@test "init: bad input leaves no box behind" {
+	run -125 "$APBOX" init -b "$BOX" --mode nope
+	[ ! -e "$BOX_ROOT/$BOX" ]
+}

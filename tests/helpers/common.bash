@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared setup for the bats suites: every test gets its own box root, lock
+# root, configuration and cgroup parent under a temp dir, and removes them.
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${APBOX:?APBOX must point at the apbox binary}"
+: "${APBOX_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+: "${APBOX_BUILDDIR:=$(dirname "$(dirname "$APBOX")")}"
+HELPERS="$APBOX_BUILDDIR/tests/helpers"
+
+# requires root cgroup_v1 cgroup_v2 userns node ...: skip, or fail when the
+# requirement is listed in APBOX_TEST_REQUIRE (this machine must support it).
+requires() {
+	local r
+	for r in "$@"; do
+		case $r in
+		root) [ "$(id -u)" -eq 0 ] ;;
+		nonroot) [ "$(id -u)" -ne 0 ] ;;
+		cgroup_v1) [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ] && [ -d /sys/fs/cgroup/memory ] ;;
+		cgroup_v2) [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] ;;
+		cgroup_mem) [ -d /sys/fs/cgroup/memory ] || grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null ;;
+		userns) unshare -Ur true 2>/dev/null ;;
+		node) command -v node >/dev/null ;;
+		*) fail "BUG: unknown requirement '$r'" ;;
+		esac && continue
+		if [[ " ${APBOX_TEST_REQUIRE:-} " == *" $r "* ]]; then
+			fail "requires $r"
+		fi
+		skip "requires $r"
+	done
+}
+
+# A private world for one test.
+setup_world() {
+	WORLD=$(mktemp -d /tmp/apbox-test.XXXXXX)
+	chmod 755 "$WORLD"
+	BOX_ROOT=$WORLD/boxes
+	LOCK_ROOT=$WORLD/locks
+	CG_PARENT="apbox-test-${BATS_ROOT_PID:-$$}-${BATS_SUITE_TEST_NUMBER:-0}"
+	BOX=$(( (${BATS_SUITE_TEST_NUMBER:-1} % 900) + 10 ))
+	META=$WORLD/meta
+	cat > "$WORLD/apbox.conf" <<-CONF
+	box_root = $BOX_ROOT
+	lock_root = $LOCK_ROOT
+	num_boxes = 1000
+	[cgroup]
+	parent = $CG_PARENT
+	CONF
+	export APBOX_CONFIG=$WORLD/apbox.conf
+	unset AP_EXECUTION_MODE
+}
+
+teardown_world() {
+	local c
+	[ -n "${WORLD:-}" ] || return 0
+	"$APBOX" cleanup -b "$BOX" >/dev/null 2>&1 || true
+	for c in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
+		[ -d "$c" ] || continue
+		find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+	rm -rf "$WORLD"
+}
+
+init_box() {
+	"$APBOX" init -b "$BOX" "$@" >/dev/null
+}
+
+# run_box [apbox run options] -- PROGRAM ARGS: run in $BOX with the meta file at $META.
+run_box() {
+	run "$APBOX" run -b "$BOX" --meta "$META" "$@"
+}
+
+# assert_meta KEY VALUE: the meta file has KEY:VALUE.
+assert_meta() {
+	local line
+	line=$(grep "^$1:" "$META" | head -1) || fail "meta has no key $1: $(cat "$META")"
+	[ "${line#*:}" = "$2" ] || fail "meta $1 is '${line#*:}', expected '$2' ($(tr '\n' ' ' < "$META"))"
+}
+
+refute_meta() {
+	if grep -q "^$1:" "$META"; then
+		fail "meta has key $1: $(tr '\n' ' ' < "$META")"
+	fi
+}
+
+meta_value() {
+	grep "^$1:" "$META" | head -1 | cut -d: -f2-
+}

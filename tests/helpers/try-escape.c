@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * try-escape: one small action per command, for the negative tests of
+ * 80-escape.bats, which run it inside a box and expect most actions to fail.
+ *
+ *   try-escape write FILE          open FILE (O_WRONLY|O_CREAT|O_APPEND), write one byte
+ *   try-escape read FILE           open FILE and read one byte
+ *   try-escape stat PATH           stat PATH (is it visible?)
+ *   try-escape mknod PATH          create the character device 1:3 at PATH
+ *   try-escape kill PID            kill(PID, 0): can we see and signal it?
+ *   try-escape ptrace PID          PTRACE_SEIZE PID (detached again at exit)
+ *   try-escape setns-pid PID       join the mount namespace of PID
+ *   try-escape sethostname NAME    set the host name (restored at once)
+ *   try-escape connect HOST PORT   TCP connect to a numeric address, 2 s timeout
+ *   try-escape open-unix PATH      connect a unix stream socket (@NAME: abstract)
+ *   try-escape setuid              setuid(0)
+ *   try-escape chroot-escape PATH  classic chroot break-out, then stat PATH
+ *   try-escape caps                print the Cap*, NoNewPrivs, Seccomp lines of
+ *                                  /proc/self/status
+ *   try-escape fds                 print the open fds above 2, one per line
+ *
+ * Prints "ok" and exits 0 when the action worked; prints "error: <strerror>"
+ * ("error: <step>: <strerror>" for actions of several steps) and exits 1 when
+ * it did not; exits 2 on a usage error.  Everything goes to stdout, so a bats
+ * "run" sees it.
+ *
+ * Harmless on the host by construction, because a broken box runs it there:
+ * it writes only the path it is given (appending, never truncating), signals
+ * with signal 0 only, traces without stopping the target, puts the old host
+ * name back, and removes the directory the chroot escape creates.  Plain C,
+ * no apbox code, linked statically so it runs in a box without /lib.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* also set by config.h when built by automake */
+#endif
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_DENIED = 1, EXIT_USAGE = 2 };
+
+static int
+ok(void)
+{
+	printf("ok\n");
+	return EXIT_OK;
+}
+
+/* Report errno (of a single-step action). */
+static int
+fail(int en)
+{
+	printf("error: %s\n", strerror(en));
+	return EXIT_DENIED;
+}
+
+/* Report errno of one step of a multi-step action. */
+static int
+fail_at(const char *step, int en)
+{
+	printf("error: %s: %s\n", step, strerror(en));
+	return EXIT_DENIED;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr,
+		"usage: try-escape write FILE | read FILE | stat PATH | mknod PATH | kill PID |\n"
+		"       ptrace PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
+		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds\n");
+	return EXIT_USAGE;
+}
+
+/* A pid from the command line: a whole positive decimal number. */
+static int
+parse_pid(const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return -1;
+	*pid = (pid_t) v;
+	return 0;
+}
+
+static int
+do_write(const char *path)
+{
+	/* O_APPEND: add a byte, never overwrite what is there. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return fail(errno);
+	if (write(fd, "x", 1) != 1) {
+		int en = errno;
+
+		(void) close(fd);
+		return fail(en);
+	}
+	if (close(fd) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_read(const char *path)
+{
+	char c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(errno);
+	if (read(fd, &c, 1) < 0) {
+		int en = errno;
+
+		(void) close(fd);
+		return fail(en);
+	}
+	(void) close(fd);
+	return ok();
+}
+
+static int
+do_stat(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_mknod(const char *path)
+{
+	/* 1:3 is /dev/null: harmless even where it works. */
+	if (mknod(path, S_IFCHR | 0600, makedev(1, 3)) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_kill(const char *arg)
+{
+	pid_t pid;
+
+	if (parse_pid(arg, &pid) < 0)
+		return usage();
+	/* Signal 0: checks existence and permission, delivers nothing. */
+	if (kill(pid, 0) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_ptrace(const char *arg)
+{
+	pid_t pid;
+
+	if (parse_pid(arg, &pid) < 0)
+		return usage();
+	/*
+	 * PTRACE_SEIZE makes the same permission checks as PTRACE_ATTACH but
+	 * does not stop the target (ATTACH sends it SIGSTOP); the kernel
+	 * detaches when this process exits, a moment later.
+	 */
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_setns_pid(const char *arg)
+{
+	char path[64];
+	pid_t pid;
+	int fd;
+
+	if (parse_pid(arg, &pid) < 0)
+		return usage();
+	(void) snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_at("open", errno);
+	/* Only this short-lived process moves. */
+	if (setns(fd, CLONE_NEWNS) < 0) {
+		int en = errno;
+
+		(void) close(fd);
+		return fail_at("setns", en);
+	}
+	(void) close(fd);
+	return ok();
+}
+
+static int
+do_sethostname(const char *name)
+{
+	char old[HOST_NAME_MAX + 1];
+
+	if (gethostname(old, sizeof(old)) < 0)
+		return fail_at("gethostname", errno);
+	old[sizeof(old) - 1] = '\0';
+	if (sethostname(name, strlen(name)) < 0)
+		return fail(errno);
+	/* It worked: put the old name back, in case this is the host's. */
+	if (sethostname(old, strlen(old)) < 0)
+		return fail_at("restoring the host name", errno);
+	return ok();
+}
+
+static int
+do_connect(const char *host, const char *port_s)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *) &ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &ss;
+	struct pollfd pfd;
+	socklen_t len, elen;
+	char *end;
+	long port;
+	int fd, r, en;
+
+	errno = 0;
+	port = strtol(port_s, &end, 10);
+	if (errno || end == port_s || *end || port < 1 || port > 65535)
+		return usage();
+	/* Numeric addresses only: a static binary has no NSS, a box no DNS. */
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t) port);
+		len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t) port);
+		len = sizeof(*in6);
+	} else {
+		fprintf(stderr, "try-escape: \"%s\" is not a numeric IPv4 or IPv6 address\n", host);
+		return EXIT_USAGE;
+	}
+
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail_at("socket", errno);
+	r = connect(fd, (struct sockaddr *) &ss, len);
+	if (r < 0 && errno != EINPROGRESS) {
+		en = errno;
+		(void) close(fd);
+		return fail_at("connect", en);
+	}
+	if (r < 0) {
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		pfd.revents = 0;
+		do
+			r = poll(&pfd, 1, 2000);
+		while (r < 0 && errno == EINTR);
+		if (r <= 0) {
+			en = r == 0 ? ETIMEDOUT : errno;
+			(void) close(fd);
+			return fail_at("connect", en);
+		}
+		en = 0;
+		elen = sizeof(en);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &en, &elen) < 0)
+			en = errno;
+		if (en) {
+			(void) close(fd);
+			return fail_at("connect", en);
+		}
+	}
+	(void) close(fd);
+	return ok();
+}
+
+static int
+do_open_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	size_t n;
+	int fd, en;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (path[0] == '@') {
+		/* Abstract: a leading NUL, the name, no terminator. */
+		n = strlen(path + 1);
+		if (n + 1 > sizeof(sun.sun_path))
+			return usage();
+		memcpy(sun.sun_path + 1, path + 1, n);
+		len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	} else {
+		n = strlen(path);
+		if (n + 1 > sizeof(sun.sun_path))
+			return usage();
+		memcpy(sun.sun_path, path, n);
+		len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + n + 1);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail_at("socket", errno);
+	if (connect(fd, (struct sockaddr *) &sun, len) < 0) {
+		en = errno;
+		(void) close(fd);
+		return fail_at("connect", en);
+	}
+	(void) close(fd);
+	return ok();
+}
+
+static int
+do_setuid(void)
+{
+	if (setuid(0) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
+do_chroot_escape(const char *host_path)
+{
+	char dir[] = "try-escape.chroot.XXXXXX";
+	struct stat st;
+	int cwd, i, en = 0;
+	const char *step = NULL;
+
+	/*
+	 * chroot into a subdirectory without entering it: the cwd is then
+	 * outside the new root, and ".." from there walks up past it to the
+	 * real root.  It needs CAP_SYS_CHROOT, which the box must not have;
+	 * and after pivot_root with the old root detached, the real root is
+	 * the box's own, so there is nothing above it to reach anyway.
+	 */
+	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0)
+		return fail_at("open .", errno);
+	if (!mkdtemp(dir)) {
+		en = errno;
+		(void) close(cwd);
+		return fail_at("mkdir", en);
+	}
+	if (chroot(dir) < 0) {
+		step = "chroot";
+		en = errno;
+		goto out;
+	}
+	for (i = 0; i < 256; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0) {
+		step = "chroot .";
+		en = errno;
+		goto out;
+	}
+	if (stat(host_path, &st) < 0) {
+		step = "stat";
+		en = errno;
+	}
+out:
+	/* The fd still names the original directory, wherever root is now. */
+	(void) unlinkat(cwd, dir, AT_REMOVEDIR);
+	(void) close(cwd);
+	if (step)
+		return fail_at(step, en);
+	return ok();
+}
+
+static int
+do_caps(void)
+{
+	static const char *const keys[] = {"CapInh", "CapPrm", "CapEff", "CapBnd",
+					   "CapAmb", "NoNewPrivs", "Seccomp"};
+	char line[512];
+	FILE *f = fopen("/proc/self/status", "re");
+	size_t i;
+
+	if (!f)
+		return fail(errno);
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t k = strlen(keys[i]);
+
+			if (strncmp(line, keys[i], k) == 0 && line[k] == ':') {
+				fputs(line, stdout);
+				break;
+			}
+		}
+	}
+	(void) fclose(f);
+	return EXIT_OK;
+}
+
+static int
+do_fds(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	struct rlimit rl;
+	int self, fd, max;
+
+	if (d) {
+		self = dirfd(d);
+		while ((de = readdir(d))) {
+			char *end;
+			long v = strtol(de->d_name, &end, 10);
+
+			if (*end || end == de->d_name || v <= 2 || v == self)
+				continue;
+			printf("%ld\n", v);
+		}
+		(void) closedir(d);
+		return EXIT_OK;
+	}
+	/* No /proc: ask every possible descriptor. */
+	max = 65536;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t) max)
+		max = (int) rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			printf("%d\n", fd);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	(void) setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return usage();
+	cmd = argv[1];
+
+	if (argc == 2) {
+		if (strcmp(cmd, "setuid") == 0)
+			return do_setuid();
+		if (strcmp(cmd, "caps") == 0)
+			return do_caps();
+		if (strcmp(cmd, "fds") == 0)
+			return do_fds();
+	} else if (argc == 3) {
+		const char *a = argv[2];
+
+		if (strcmp(cmd, "write") == 0)
+			return do_write(a);
+		if (strcmp(cmd, "read") == 0)
+			return do_read(a);
+		if (strcmp(cmd, "stat") == 0)
+			return do_stat(a);
+		if (strcmp(cmd, "mknod") == 0)
+			return do_mknod(a);
+		if (strcmp(cmd, "kill") == 0)
+			return do_kill(a);
+		if (strcmp(cmd, "ptrace") == 0)
+			return do_ptrace(a);
+		if (strcmp(cmd, "setns-pid") == 0)
+			return do_setns_pid(a);
+		if (strcmp(cmd, "sethostname") == 0)
+			return do_sethostname(a);
+		if (strcmp(cmd, "open-unix") == 0)
+			return do_open_unix(a);
+		if (strcmp(cmd, "chroot-escape") == 0)
+			return do_chroot_escape(a);
+	} else if (argc == 4) {
+		if (strcmp(cmd, "connect") == 0)
+			return do_connect(argv[2], argv[3]);
+	}
+	return usage();
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the directory-rule parser (mounts_rule_parse and friends):
+ * every syntax form, every option, every error, replacement in place,
+ * deletion and format round-trips.  Pure: nothing is mounted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mounts.h"
+#include "tap.h"
+
+/* Parse spec; on success check IN, OUT (NULL allowed), flags and is_delete. */
+static void
+ok_rule(const char *spec, const char *in, const char *out, unsigned flags, bool del)
+{
+	struct ap_err e = {0};
+	struct mount_rule r;
+	bool is_delete = !del;
+	int ret = mounts_rule_parse(spec, &r, &is_delete, &e);
+
+	TAP_IS_INT(ret, 0, spec);
+	if (ret < 0)
+		printf("#   error: %s\n", e.msg);
+	TAP_IS_STR(r.inside, in, "  inside");
+	TAP_IS_STR(r.outside, out, "  outside");
+	TAP_IS_INT(r.flags, flags, "  flags");
+	TAP_IS_INT(is_delete, del, "  is_delete");
+	mounts_rule_free(&r);
+}
+
+/* Parse spec, expect -EINVAL, errnum 0 and exactly msg. */
+static void
+bad_rule(const char *spec, const char *msg)
+{
+	struct ap_err e = {0};
+	struct mount_rule r;
+	bool is_delete;
+	int ret = mounts_rule_parse(spec, &r, &is_delete, &e);
+	char name[300];
+
+	(void) snprintf(name, sizeof(name), "rejects \"%s\"", spec ? spec : "(null)");
+	TAP_IS_INT(ret, -EINVAL, name);
+	TAP_IS_STR(e.msg, msg, "  message");
+	TAP_IS_INT(e.errnum, 0, "  no errno text");
+	tap_ok(r.inside == NULL && r.outside == NULL, "  nothing allocated");
+	mounts_rule_free(&r);
+}
+
+/* format(parse(spec)) == canon, and parse(canon) gives the same rule. */
+static void
+round_trip(const char *spec, const char *canon)
+{
+	struct ap_err e = {0};
+	struct mount_rule a, b;
+	bool del;
+	char *s, *s2;
+	char name[300];
+
+	(void) snprintf(name, sizeof(name), "format \"%s\"", spec);
+	if (mounts_rule_parse(spec, &a, &del, &e) < 0) {
+		tap_ok(0, "%s: %s", name, e.msg);
+		return;
+	}
+	s = mounts_rule_format(&a);
+	TAP_IS_STR(s, canon, name);
+	TAP_IS_INT(mounts_rule_parse(s, &b, &del, &e), 0, "  reparses");
+	TAP_IS_STR(b.inside, a.inside, "  same inside");
+	TAP_IS_STR(b.outside, a.outside, "  same outside");
+	TAP_IS_INT(b.flags, a.flags, "  same flags");
+	s2 = mounts_rule_format(&b);
+	TAP_IS_STR(s2, s, "  format is stable");
+	free(s);
+	free(s2);
+	mounts_rule_free(&a);
+	mounts_rule_free(&b);
+}
+
+static void
+test_syntax(void)
+{
+	/* IN=OUT */
+	ok_rule("/box=/var/lib/apbox/1/box", "/box", "/var/lib/apbox/1/box", 0, false);
+	/* DIR alone means DIR=DIR */
+	ok_rule("/usr", "/usr", "/usr", 0, false);
+	/* trailing slashes dropped, on both sides */
+	ok_rule("/bin/", "/bin", "/bin", 0, false);
+	ok_rule("/usr/bin/", "/usr/bin", "/usr/bin", 0, false);
+	ok_rule("/etc/=/srv/assets/etc/", "/etc", "/srv/assets/etc", 0, false);
+	/* repeated slashes collapsed */
+	ok_rule("//usr//lib//=//opt///lib", "/usr/lib", "/opt/lib", 0, false);
+	/* relative IN is under "/" */
+	ok_rule("usr", "/usr", "/usr", 0, false);
+	ok_rule("proc=proc:fs", "/proc", "proc", MOUNTS_FS, false);
+	ok_rule("root/common=/cache/v12/common", "/root/common", "/cache/v12/common", 0, false);
+	/* host root as a source is allowed */
+	ok_rule("/host=/", "/host", "/", 0, false);
+	/* names that merely start with dots are fine */
+	ok_rule("/.cache=/x/..y/.z", "/.cache", "/x/..y/.z", 0, false);
+	/* deletion */
+	ok_rule("/tmp=", "/tmp", NULL, 0, true);
+	ok_rule("dev/=", "/dev", NULL, 0, true);
+	/* OUT may contain '=' (only the first '=' splits) */
+	ok_rule("/a=/b=c", "/a", "/b=c", 0, false);
+}
+
+static void
+test_options(void)
+{
+	ok_rule("/box=/b:rw", "/box", "/b", MOUNTS_RW, false);
+	ok_rule("/x:noexec", "/x", "/x", MOUNTS_NOEXEC, false);
+	ok_rule("/lib64:maybe", "/lib64", "/lib64", MOUNTS_MAYBE, false);
+	ok_rule("/dev=/dev:dev", "/dev", "/dev", MOUNTS_DEV, false);
+	ok_rule("/dev:dev:norec", "/dev", "/dev", MOUNTS_DEV | MOUNTS_NOREC, false);
+	ok_rule("/tmp:tmp", "/tmp", NULL, MOUNTS_TMP, false);
+	ok_rule("tmp:tmp:noexec", "/tmp", NULL, MOUNTS_TMP | MOUNTS_NOEXEC, false);
+	ok_rule("/box=/b:rw:noexec:maybe:dev:norec", "/box", "/b",
+		MOUNTS_RW | MOUNTS_NOEXEC | MOUNTS_MAYBE | MOUNTS_DEV | MOUNTS_NOREC, false);
+	/* a repeated option is harmless */
+	ok_rule("/x:rw:rw", "/x", "/x", MOUNTS_RW, false);
+	/* every allowed filesystem type, "fs" with "rw" */
+	ok_rule("/proc=proc:fs", "/proc", "proc", MOUNTS_FS, false);
+	ok_rule("/sys=sysfs:fs", "/sys", "sysfs", MOUNTS_FS, false);
+	ok_rule("/scratch=tmpfs:fs:rw", "/scratch", "tmpfs", MOUNTS_FS | MOUNTS_RW, false);
+	ok_rule("/dev/pts=devpts:fs", "/dev/pts", "devpts", MOUNTS_FS, false);
+	ok_rule("/dev/mqueue=mqueue:fs:rw", "/dev/mqueue", "mqueue", MOUNTS_FS | MOUNTS_RW, false);
+}
+
+static void
+test_errors(void)
+{
+	bad_rule("", "empty directory rule");
+	bad_rule(NULL, "empty directory rule");
+	bad_rule("/x:foo", "unknown option \"foo\" in directory rule \"/x:foo\"");
+	bad_rule("/x:rw:RW", "unknown option \"RW\" in directory rule \"/x:rw:RW\"");
+	bad_rule("/x:minidev", "unknown option \"minidev\" in directory rule \"/x:minidev\"");
+	bad_rule("/x:", "empty option in directory rule \"/x:\"");
+	bad_rule("/x::rw", "empty option in directory rule \"/x::rw\"");
+	bad_rule("=/x", "no path inside the box in directory rule \"=/x\"");
+	bad_rule(":rw", "no path inside the box in directory rule \":rw\"");
+	bad_rule("/", "cannot mount over \"/\" in directory rule \"/\"");
+	bad_rule("///=/x", "cannot mount over \"/\" in directory rule \"///=/x\"");
+	bad_rule("/a/../etc", "\".\" or \"..\" in the inside path of directory rule \"/a/../etc\"");
+	bad_rule("..", "\".\" or \"..\" in the inside path of directory rule \"..\"");
+	bad_rule("./x=/x", "\".\" or \"..\" in the inside path of directory rule \"./x=/x\"");
+	bad_rule("/x=/a/./b", "\".\" or \"..\" in the host path of directory rule \"/x=/a/./b\"");
+	bad_rule("/x=/a/..", "\".\" or \"..\" in the host path of directory rule \"/x=/a/..\"");
+	bad_rule("/box=./box",
+		 "host path \"./box\" is not absolute in directory rule \"/box=./box\"");
+	bad_rule("/x=y", "host path \"y\" is not absolute in directory rule \"/x=y\"");
+	bad_rule("/proc:fs",
+		 "missing filesystem type in directory rule \"/proc:fs\" (write IN=TYPE:fs)");
+	bad_rule("/x=ext4:fs", "filesystem type \"ext4\" not allowed in directory rule "
+			       "\"/x=ext4:fs\" (proc, sysfs, tmpfs, devpts or mqueue)");
+	bad_rule("/x=/proc:fs", "filesystem type \"/proc\" not allowed in directory rule "
+				"\"/x=/proc:fs\" (proc, sysfs, tmpfs, devpts or mqueue)");
+	bad_rule("/t=/x:tmp", "\"tmp\" takes no host path in directory rule \"/t=/x:tmp\"");
+	bad_rule("/t=tmpfs:fs:tmp",
+		 "options \"tmp\" and \"fs\" exclude each other in directory rule "
+		 "\"/t=tmpfs:fs:tmp\"");
+	bad_rule("/x=:rw", "a deletion takes no options in directory rule \"/x=:rw\"");
+	/* a ':' cannot be part of a path: what follows it is read as an option */
+	bad_rule("/a:b=/c", "unknown option \"b=/c\" in directory rule \"/a:b=/c\"");
+}
+
+static void
+test_add_replace_delete(void)
+{
+	struct mount_rules rs = {0};
+	struct ap_err e = {0};
+	char *s;
+
+	TAP_IS_INT(mounts_rules_add(&rs, "/box=/b:rw", &e), 0, "add /box");
+	TAP_IS_INT(mounts_rules_add(&rs, "/bin", &e), 0, "add /bin");
+	TAP_IS_INT(mounts_rules_add(&rs, "/usr", &e), 0, "add /usr");
+	TAP_IS_INT(mounts_rules_add(&rs, "proc=proc:fs", &e), 0, "add proc");
+	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
+	TAP_IS_INT(rs.n, 5, "five rules");
+
+	/* replacing keeps the position */
+	TAP_IS_INT(mounts_rules_add(&rs, "/bin/=/opt/bin:noexec", &e), 0, "replace /bin");
+	TAP_IS_INT(rs.n, 5, "  still five rules");
+	TAP_IS_STR(rs.v[1].inside, "/bin", "  /bin stays second");
+	TAP_IS_STR(rs.v[1].outside, "/opt/bin", "  with the new source");
+	TAP_IS_INT(rs.v[1].flags, MOUNTS_NOEXEC, "  and the new flags");
+
+	/* put replaces too, copying its arguments */
+	mounts_rules_put(&rs, "/usr", "/usr", MOUNTS_MAYBE);
+	TAP_IS_INT(rs.n, 5, "put /usr replaces");
+	TAP_IS_STR(rs.v[2].inside, "/usr", "  /usr stays third");
+	TAP_IS_INT(rs.v[2].flags, MOUNTS_MAYBE, "  with the new flags");
+
+	/* a --dir rule replaces the internal /dev */
+	TAP_IS_INT(mounts_rules_add(&rs, "/dev=/dev:dev", &e), 0, "replace minidev /dev");
+	TAP_IS_STR(rs.v[4].outside, "/dev", "  now a bind");
+	TAP_IS_INT(rs.v[4].flags, MOUNTS_DEV, "  with dev only");
+
+	/* deletion closes the gap */
+	TAP_IS_INT(mounts_rules_add(&rs, "/usr=", &e), 0, "delete /usr");
+	TAP_IS_INT(rs.n, 4, "  four rules");
+	TAP_IS_STR(rs.v[0].inside, "/box", "  order kept: /box");
+	TAP_IS_STR(rs.v[1].inside, "/bin", "  order kept: /bin");
+	TAP_IS_STR(rs.v[2].inside, "/proc", "  order kept: /proc");
+	TAP_IS_STR(rs.v[3].inside, "/dev", "  order kept: /dev");
+
+	/* deleting a missing rule is not an error */
+	TAP_IS_INT(mounts_rules_add(&rs, "/nothing=", &e), 0, "delete a missing rule");
+	TAP_IS_INT(rs.n, 4, "  still four rules");
+
+	/* a bad rule changes nothing */
+	TAP_IS_INT(mounts_rules_add(&rs, "/bin:bogus", &e), -EINVAL, "bad rule refused");
+	TAP_IS_STR(e.msg, "unknown option \"bogus\" in directory rule \"/bin:bogus\"",
+		   "  with its message");
+	TAP_IS_INT(rs.n, 4, "  rules unchanged");
+	TAP_IS_STR(rs.v[1].outside, "/opt/bin", "  /bin unchanged");
+
+	/* a new rule appends */
+	TAP_IS_INT(mounts_rules_add(&rs, "/tmp:tmp", &e), 0, "append /tmp");
+	TAP_IS_INT(rs.n, 5, "  five rules");
+	TAP_IS_STR(rs.v[4].inside, "/tmp", "  at the end");
+	TAP_IS_STR(rs.v[4].outside, NULL, "  without a source");
+
+	/* the internal /dev renders, though --dir cannot express it */
+	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
+	s = mounts_rule_format(&rs.v[3]);
+	TAP_IS_STR(s, "/dev:minidev", "format the minimal /dev");
+	free(s);
+
+	/* delete everything, then free an empty set */
+	for (const char *const *d = (const char *const[]){"/box=", "/bin=", "/proc=", "/dev=",
+							      "/tmp=", NULL};
+	     *d; d++)
+		(void) mounts_rules_add(&rs, *d, &e);
+	TAP_IS_INT(rs.n, 0, "all deleted");
+	mounts_rules_free(&rs);
+	tap_ok(rs.v == NULL && rs.n == 0, "free leaves an empty set");
+	mounts_rules_free(&rs);
+}
+
+static void
+test_format(void)
+{
+	round_trip("/usr", "/usr");
+	round_trip("/bin/", "/bin");
+	round_trip("usr/lib=/usr/lib", "/usr/lib");
+	round_trip("/box=/var/lib/apbox/1/box:rw", "/box=/var/lib/apbox/1/box:rw");
+	round_trip("proc=proc:fs", "/proc=proc:fs");
+	round_trip("/proc=proc:fs:rw", "/proc=proc:rw:fs");
+	round_trip("/tmp:tmp", "/tmp:tmp");
+	round_trip("/tmp:noexec:tmp", "/tmp:noexec:tmp");
+	round_trip("/dev=/dev:norec:dev", "/dev:dev:norec");
+	round_trip("/x=/y:norec:dev:maybe:noexec:rw", "/x=/y:rw:noexec:maybe:dev:norec");
+	round_trip("/etc/=/srv/etc/:maybe", "/etc=/srv/etc:maybe");
+	round_trip("/host=/", "/host=/");
+}
+
+int
+main(void)
+{
+	test_syntax();
+	test_options();
+	test_errors();
+	test_add_replace_delete();
+	test_format();
+	return tap_done();
+}
