@@ -199,6 +199,21 @@ box_check_searchable(const struct box *b, struct ap_err *e)
 }
 
 int
+box_check_work(const struct box *b, struct ap_err *e)
+{
+	struct stat st;
+
+	/* Why: chdir() and bind mounts follow symlinks; the work dir must not be one. */
+	if (lstat(b->work, &st) < 0)
+		return ap_err_set(e, errno, "box %d is damaged: cannot stat \"%s\" (run apbox init -b %d)",
+				  b->id, b->work, b->id);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != b->host_uid)
+		return ap_err_set(e, 0, "box %d is damaged: \"%s\" is not the box's directory "
+				       "(run apbox init -b %d)", b->id, b->work, b->id);
+	return 0;
+}
+
+int
 box_create(struct box *b, struct ap_err *e)
 {
 	cleanup_close int rootfd = -1, dirfd = -1, workfd = -1, nrfd = -1;

@@ -58,5 +58,10 @@ int box_save_state(struct box *b, struct ap_err *e);
 int box_create(struct box *b, struct ap_err *e);
 /* Remove the box tree and truncate the lock record.  Lock held.  Missing = success. */
 int box_remove(struct box *b, struct ap_err *e);
-/* Wipe the contents of the work dir (between runs of a reused box is up to the caller). */
+/*
+ * run: the work dir must still be the directory init made (not a symlink,
+ * owned by the box).  Returns 0 or -errno.
+ */
+int box_check_work(const struct box *b, struct ap_err *e);
+/* init: every directory above the box must be searchable by the box uid. */
 int box_check_searchable(const struct box *b, struct ap_err *e);

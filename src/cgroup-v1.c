@@ -23,7 +23,13 @@
 #include "err.h"
 #include "util.h"
 
-enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1_FREEZER, V1_N };
+enum {
+	V1_MEMORY,
+	V1_PIDS,
+	V1_CPUACCT,
+	V1_FREEZER,
+	V1_N
+};
 
 /*
  * Directory names a controller's hierarchy may be mounted on: cpuacct is
@@ -86,7 +92,8 @@ v1_probe(struct cg *c, struct ap_err *e)
 			struct stat st;
 
 			/* lstat: a symlinked name is an alias; the real directory comes later. */
-			if (fstatat(rootfd, m, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+			if (fstatat(rootfd, m, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    !S_ISDIR(st.st_mode) ||
 			    faccessat(rootfd, procs, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			c->path[i] = xasprintf("%s/%s/%s/box-%d", c->root, m, c->parent, c->box_id);
@@ -126,7 +133,8 @@ v1_create(struct cg *c, struct ap_err *e)
 
 			(void) close(fd);
 			if (nfd < 0)
-				return ap_err_set(e, -nfd, "cannot create cgroup \"%s/%s\"", dir, tok);
+				return ap_err_set(e, -nfd, "cannot create cgroup \"%s/%s\"", dir,
+						  tok);
 			fd = nfd;
 			next = xasprintf("%s/%s", dir, tok);
 			free(dir);
@@ -154,8 +162,7 @@ close_all(int *fds)
  * does) and l is checked against what the new cgroups got.
  */
 static int
-open_boxes(struct cg *c, int *fds, bool want_create, const struct cg_limits *l,
-	   struct ap_err *e)
+open_boxes(struct cg *c, int *fds, bool want_create, const struct cg_limits *l, struct ap_err *e)
 {
 	bool created = false;
 
@@ -207,7 +214,8 @@ static int
 prepare_memory(struct cg *c, int fd, uint64_t mem, struct ap_err *e)
 {
 	const char *dir = c->path[V1_MEMORY];
-	bool has_memsw = faccessat(fd, "memory.memsw.limit_in_bytes", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	bool has_memsw =
+		faccessat(fd, "memory.memsw.limit_in_bytes", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 	struct ap_err ignored;
 	uint64_t v;
 	int r;
@@ -291,7 +299,7 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 	}
 	c->cpu_base = 0;
 	if (fds[V1_CPUACCT] >= 0) {
-		/* cpuacct.usage is in ns and persists across runs: remember where this run starts. */
+		/* cpuacct.usage (ns) persists across runs: remember where this run starts. */
 		r = cg_read_u64(fds[V1_CPUACCT], c->path[V1_CPUACCT], "cpuacct.usage", &v,
 				CG_OPTIONAL, e);
 		if (r < 0)
@@ -416,8 +424,13 @@ v1_kill(struct cg *c, struct ap_err *e)
 		 * the pid list stays complete and valid while SIGKILL is queued
 		 * to every member; thawing then lets them all die at once.
 		 */
-		r = cg_write(fds[V1_FREEZER], dir, "freezer.state", "FROZEN", 0, e);
-		if (r == 0) {
+		r = cg_write(fds[V1_FREEZER], dir, "freezer.state", "FROZEN", 0, &e2);
+		if (r < 0) {
+			/* Still killable without the freezer: the loop below does it. */
+			char line[sizeof(e2.msg) + 64];
+			ap_err_format(&e2, line, sizeof(line));
+			ap_log(1, "%s", line);
+		} else {
 			wait_frozen(fds[V1_FREEZER]);
 			r = cg_kill_procs(fds[V1_FREEZER], dir, e);
 			/* Always thaw: killed processes die only when thawed. */
@@ -426,13 +439,13 @@ v1_kill(struct cg *c, struct ap_err *e)
 				*e = e2;
 				r = ap_err_ret(e);
 			}
-		}
-		if (r < 0) {
-			close_all(fds);
-			return r;
+			if (r < 0) {
+				close_all(fds);
+				return r;
+			}
 		}
 	}
-	/* Whatever is left (no freezer, or a member only some hierarchies saw): kill until empty. */
+	/* Whatever is left (no freezer, or members only some hierarchies see): kill. */
 	r = cg_kill_until_empty(fds, dirs, V1_N, e);
 	close_all(fds);
 	return r;

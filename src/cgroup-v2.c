@@ -102,7 +102,7 @@ v2_probe(struct cg *c, struct ap_err *e)
 				c->have |= ctrls[i].bit;
 	/* cpu.stat with usage_usec exists in every v2 cgroup, controller or not. */
 	c->have |= CG_CPU;
-	/* cgroup.kill (5.14+) or at least cgroup.freeze (5.2+) in the box, or in its non-root parent. */
+	/* cgroup.kill (5.14+), or cgroup.freeze (5.2+), in the box or its non-root parent. */
 	if (bfd >= 0 && (has_file(bfd, "cgroup.kill") || has_file(bfd, "cgroup.freeze"))) {
 		c->have |= CG_KILL;
 	} else {
@@ -279,7 +279,8 @@ v2_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 		 * page out and run far beyond its limit instead of being
 		 * OOM-killed.  Absent when the kernel has no swap accounting.
 		 */
-		r = cg_write(c->dirfd, dir, "memory.swap.max", l->mem ? "0" : "max", CG_OPTIONAL, e);
+		r = cg_write(c->dirfd, dir, "memory.swap.max", l->mem ? "0" : "max", CG_OPTIONAL,
+			     e);
 		if (r < 0)
 			return r;
 		/*
@@ -432,8 +433,8 @@ v2_kill(struct cg *c, struct ap_err *e)
 		if (r == 0 || v == 0)
 			return 0;
 		if (now_ms() >= deadline)
-			return ap_err_set(e, EBUSY, "cgroup \"%s\" still populated after %d ms", dir,
-					  CG_KILL_TIMEOUT_MS);
+			return ap_err_set(e, EBUSY, "cgroup \"%s\" still populated after %d ms",
+					  dir, CG_KILL_TIMEOUT_MS);
 		cg_backoff(&us);
 	}
 }

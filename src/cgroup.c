@@ -89,7 +89,7 @@ cg_version_parse(const char *s, enum cg_version *out)
 		enum cg_version v;
 	} names[] = {
 		{"auto", CG_AUTO}, {"none", CG_NONE}, {"1", CG_V1},
-		{"v1", CG_V1},     {"2", CG_V2},      {"v2", CG_V2},
+		{"v1", CG_V1},	   {"2", CG_V2},      {"v2", CG_V2},
 	};
 
 	if (!s)
@@ -131,25 +131,6 @@ parent_is_valid(const char *parent)
 	return path_is_clean_abs(abs);
 }
 
-/*
- * A hybrid host may put memory on its cgroup2 "unified" mount instead of a
- * v1 hierarchy (systemd's hybrid mode with a v2 memory controller): use it
- * as a v2 root then.
- */
-static char *
-unified_with_memory(const char *root)
-{
-	cleanup_free char *u = xasprintf("%s/unified", root);
-	cleanup_close int fd = -1;
-
-	if (!is_fs(u, CGROUP2_SUPER_MAGIC))
-		return NULL;
-	fd = open(u, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !cg_list_has(fd, "cgroup.controllers", "memory"))
-		return NULL;
-	return TAKE_PTR(u);
-}
-
 int
 cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, int box_id,
 	struct ap_err *e)
@@ -176,17 +157,8 @@ cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, i
 				  "\".\" or \"..\"",
 				  parent);
 	/* An explicit version skips detection, so a fake tree can stand in for cgroupfs. */
-	if (v == CG_AUTO) {
+	if (v == CG_AUTO)
 		v = cg_detect(r);
-		if (v == CG_NONE) {
-			char *u = unified_with_memory(r);
-			if (u) {
-				free(r);
-				r = u;
-				v = CG_V2;
-			}
-		}
-	}
 	switch (v) {
 	case CG_NONE:
 		c->ops = &cg_none_ops;
@@ -262,10 +234,11 @@ cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 		case CG_AUTO:
 		case CG_NONE:
 		default:
-			return ap_err_set(e, EOPNOTSUPP,
-					  "%s requested but no cgroup can enforce it (cgroup version "
-					  "is \"none\", or no cgroup hierarchy was found at \"%s\")",
-					  need[i].what, c->root ? c->root : CG_DEFAULT_ROOT);
+			return ap_err_set(
+				e, EOPNOTSUPP,
+				"%s requested but no cgroup can enforce it (cgroup version "
+				"is \"none\", or no cgroup hierarchy was found at \"%s\")",
+				need[i].what, c->root ? c->root : CG_DEFAULT_ROOT);
 		}
 		if (!(c->have & need[i].bit)) {
 			if (c->version == CG_V2)
@@ -274,7 +247,8 @@ cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 					"%s requested but no cgroup %s controller is available "
 					"(cgroup v2 at \"%s/%s\": enable +%s in the parent's "
 					"cgroup.subtree_control, or delegate a writable cgroup)",
-					need[i].what, need[i].ctrl, c->root, c->parent, need[i].ctrl);
+					need[i].what, need[i].ctrl, c->root, c->parent,
+					need[i].ctrl);
 			return ap_err_set(e, EOPNOTSUPP,
 					  "%s requested but no cgroup %s controller is available "
 					  "(cgroup v1: no %s hierarchy is mounted under \"%s\")",
@@ -282,10 +256,11 @@ cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 		}
 		if (!c->is_writable) {
 			where = c->path[c->version == CG_V2 ? 0 : need[i].idx];
-			return ap_err_set(e, EACCES,
-					  "%s requested but cgroup \"%s\" is not writable by uid %u "
-					  "(run as root, or delegate a writable cgroup subtree)",
-					  need[i].what, where ? where : c->root, (unsigned) geteuid());
+			return ap_err_set(
+				e, EACCES,
+				"%s requested but cgroup \"%s\" is not writable by uid %u "
+				"(run as root, or delegate a writable cgroup subtree)",
+				need[i].what, where ? where : c->root, (unsigned) geteuid());
 		}
 	}
 	return 0;
@@ -359,7 +334,7 @@ cg_remove_parent(struct cg *c, struct ap_err *e)
 
 		if (!c->path[i])
 			continue;
-		/* path is root/<rel>/box-N: drop the box, then split off the parent's last component. */
+		/* path is root/<rel>/box-N: drop the box, split off the parent's last part. */
 		rel = xstrdup(c->path[i] + rootlen + 1);
 		slash = strrchr(rel, '/');
 		if (!slash)
@@ -796,7 +771,9 @@ cg_probe_writable(const char *root, const char *rel)
 	 * needs mkdir in its deepest existing ancestor.  AT_EACCESS: the
 	 * effective ids decide, as they will for the real writes.
 	 */
-	return faccessat(fd, complete ? "cgroup.procs" : ".", W_OK, AT_EACCESS) == 0;
+	if (complete && faccessat(fd, "cgroup.procs", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return faccessat(fd, "cgroup.procs", W_OK, AT_EACCESS) == 0;
+	return faccessat(fd, ".", W_OK, AT_EACCESS) == 0;
 }
 
 void

@@ -65,7 +65,7 @@ struct cg {
 	int dirfd;         /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
 	uint64_t cpu_base; /* usage at cg_prepare(), in usec */
 	uint64_t oom_base; /* oom_kill count at cg_prepare() */
-	int peak_fd;       /* v2: memory.peak, reset through this fd at cg_prepare(); -1 otherwise */
+	int peak_fd;       /* v2: memory.peak, reset through it at cg_prepare(); -1 otherwise */
 	/*
 	 * Whether this process can write the cgroup tree where the box cgroup
 	 * lives (the box cgroup if it exists, else the deepest existing

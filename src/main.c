@@ -243,6 +243,9 @@ cmd_run(struct ctx *x)
 			       b.id, b.id);
 		goto out;
 	}
+	r = box_check_work(&b, &x->e);
+	if (r < 0)
+		goto out;
 	r = plan_mode(&x->o, &x->c, &b, &mode, &x->e);
 	if (r < 0)
 		goto out;

@@ -15,6 +15,7 @@
 
 #include "mounts.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include <libmount.h>
+#include <linux/magic.h>
 
 #include "err.h"
 #include "util.h"
@@ -272,6 +274,7 @@ mounts_rules_add(struct mount_rules *rs, const char *spec, struct ap_err *e)
 		mounts_rule_free(&r);
 		return ret;
 	}
+	assert(r.inside);
 	if (is_delete) {
 		struct mount_rule *old = find_rule(rs, r.inside);
 
@@ -347,9 +350,6 @@ mounts_rule_format(const struct mount_rule *r)
 #endif
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
-#endif
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
 #endif
 
 struct setattr_args {
@@ -786,9 +786,8 @@ open_point(struct build *b, size_t i, int *fdp, struct ap_err *e)
 		b->kind[i] = POINT_SKIP;
 		return 1;
 	}
-	return ap_err_set(e, ENOENT, "no mount point for \"%s\" in \"%s\", which is bound from \"%s\"",
-			  r->inside, b->plan->rules->v[cov].inside,
-			  b->plan->rules->v[cov].outside ? b->plan->rules->v[cov].outside : "?");
+	return ap_err_set(e, ENOENT, "no mount point for \"%s\" in \"%s\"", r->inside,
+			  b->plan->rules->v[cov].inside);
 }
 
 /* Re-open a mount point after mounting on it, to reach the new mount. */

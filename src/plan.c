@@ -240,16 +240,23 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	else
 		ps->hostname = xasprintf("apbox-%d", b->id);
 	p->hostname = ps->hostname;
-	if (o->chdir)
+	if (o->chdir) {
 		ps->cwd = xstrdup(o->chdir);
-	else
-		ps->cwd = xstrdup(newroot ? "/box" : b->work);
+	} else if (newroot) {
+		/* /box when a rule provides it (--no-default-dirs may drop it), else "/". */
+		bool has_box = false;
+		for (size_t i = 0; i < ps->rules.n; i++)
+			has_box |= strcmp(ps->rules.v[i].inside, "/box") == 0;
+		ps->cwd = xstrdup(has_box ? "/box" : "/");
+	} else {
+		ps->cwd = xstrdup(b->work);
+	}
 	p->cwd = ps->cwd;
 	build_env(ps, o, c, b, newroot, md);
 	p->envp = ps->envp;
 
 	if ((md->plan_flags & PLAN_SECCOMP) && (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
-		r = seccomp_build(&ps->filter, e);
+		r = ap_seccomp_build(&ps->filter, e);
 		if (r < 0)
 			return ap_err_prefix(e, "seccomp");
 		p->filter = ps->filter;
@@ -280,6 +287,6 @@ plan_free(struct plan_store *ps)
 	free(ps->hostname);
 	free(ps->cwd);
 	if (ps->filter)
-		seccomp_free(ps->filter);
+		ap_seccomp_free(ps->filter);
 	memset(ps, 0, sizeof(*ps));
 }

@@ -15,16 +15,9 @@
  */
 #include "config.h"
 
-/*
- * libseccomp's header must come before our macros that rename apbox's
- * seccomp_load() and friends to ap_seccomp_*; with src/ on the -I path
- * <seccomp.h> finds ours first, which then pulls libseccomp's in (see
- * seccomp.h).
- */
-#define AP_SECCOMP_IMPL
-#include <seccomp.h>
-
 #include "seccomp.h"
+
+#include <seccomp.h>
 
 #include "err.h"
 #include "util.h"
@@ -154,8 +147,8 @@ static const struct denied {
  * field, and only clone3 and unshare, both denied, can ask for it.
  */
 static const uint64_t clone_ns_flags[] = {
-	CLONE_NEWNS,   CLONE_NEWUTS, CLONE_NEWIPC,    CLONE_NEWUSER,
-	CLONE_NEWPID,  CLONE_NEWNET, CLONE_NEWCGROUP,
+	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+	CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
 };
 
 /*
@@ -367,7 +360,7 @@ export_filter(scmp_filter_ctx ctx, struct seccomp_filter **out, struct ap_err *e
 }
 
 int
-seccomp_build(struct seccomp_filter **out, struct ap_err *e)
+ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 {
 	/* The default is allow: this is a deny list (see the file comment). */
 	cleanup_filterctx scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -378,7 +371,7 @@ seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 		return ap_err_set(e, ENOMEM, "cannot create the seccomp filter");
 	/*
 	 * libseccomp would set no_new_privs when it loads a filter; it never
-	 * loads this one (seccomp_load() does, after the caller has set
+	 * loads this one (ap_seccomp_load() does, after the caller has set
 	 * no_new_privs itself), so keep the exported program free of
 	 * assumptions about it.
 	 */
@@ -404,7 +397,7 @@ seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 }
 
 int
-seccomp_load(const struct seccomp_filter *f, struct ap_err *e)
+ap_seccomp_load(const struct seccomp_filter *f, struct ap_err *e)
 {
 	/*
 	 * prctl() rather than libseccomp's loader: the program is ready-made,
@@ -425,13 +418,13 @@ seccomp_load(const struct seccomp_filter *f, struct ap_err *e)
 }
 
 void
-seccomp_free(struct seccomp_filter *f)
+ap_seccomp_free(struct seccomp_filter *f)
 {
 	free(f);
 }
 
 int
-seccomp_available(struct ap_err *e)
+ap_seccomp_available(struct ap_err *e)
 {
 	/* EINVAL: kernel built without CONFIG_SECCOMP. */
 	if (prctl(PR_GET_SECCOMP, 0UL, 0UL, 0UL, 0UL) < 0)

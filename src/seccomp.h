@@ -7,29 +7,10 @@
 #pragma once
 
 /*
- * <seccomp.h> names two headers: libseccomp's and, because the build puts
- * src/ on the -I path, this one.  seccomp.c (the only user of libseccomp)
- * defines AP_SECCOMP_IMPL and includes <seccomp.h>, which lands here; pull in
- * the real one from the next directory of the search path.  With -iquote
- * instead of -I, <seccomp.h> is libseccomp's directly and this is a no-op.
+ * libseccomp exports seccomp_load(scmp_filter_ctx) and friends, so this
+ * module's public names carry an ap_ prefix: the two APIs never collide, not
+ * even with a static libseccomp.
  */
-#if defined(AP_SECCOMP_IMPL) && !defined(_SECCOMP_H)
-#include_next <seccomp.h>
-#endif
-
-/*
- * libseccomp already exports a seccomp_load(scmp_filter_ctx), so apbox's
- * functions live under ap_seccomp_* symbols and keep their short names in
- * the source through these macros.  Without them the two seccomp_load()
- * declarations conflict in seccomp.c and the symbols collide whenever
- * libseccomp is linked statically.  libseccomp's header is included before
- * these lines (above), so its own prototype is not renamed; no other file
- * may include libseccomp's header.
- */
-#define seccomp_build ap_seccomp_build
-#define seccomp_load ap_seccomp_load
-#define seccomp_free ap_seccomp_free
-#define seccomp_available ap_seccomp_available
 
 struct ap_err;
 struct seccomp_filter; /* opaque: a compiled BPF program */
@@ -61,9 +42,9 @@ struct seccomp_filter; /* opaque: a compiled BPF program */
  *   KILL   any syscall of a foreign ABI: i386 (int $0x80) and x32 on x86_64,
  *          the 31-bit/32-bit compat ABIs elsewhere (SIGSYS, whole process).
  * A syscall this libseccomp does not know for the native architecture is
- * skipped.  *out is freed with seccomp_free().  Returns 0 or -errno.
+ * skipped.  *out is freed with ap_seccomp_free().  Returns 0 or -errno.
  */
-int seccomp_build(struct seccomp_filter **out, struct ap_err *e);
+int ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e);
 /*
  * Load the filter into the calling thread (inside process, last step before
  * execve()).  The caller sets PR_SET_NO_NEW_PRIVS first (without it and
@@ -71,11 +52,11 @@ int seccomp_build(struct seccomp_filter **out, struct ap_err *e);
  * allocation, no libseccomp call: safe between clone() and execve().  Returns
  * 0 or -errno.
  */
-int seccomp_load(const struct seccomp_filter *f, struct ap_err *e);
-/* Free a filter from seccomp_build(); NULL is accepted. */
-void seccomp_free(struct seccomp_filter *f);
+int ap_seccomp_load(const struct seccomp_filter *f, struct ap_err *e);
+/* Free a filter from ap_seccomp_build(); NULL is accepted. */
+void ap_seccomp_free(struct seccomp_filter *f);
 /*
  * Does this kernel support seccomp filter mode (any process, no side
  * effect)?  Returns 0, or -errno with a message saying what is missing.
  */
-int seccomp_available(struct ap_err *e);
+int ap_seccomp_available(struct ap_err *e);

@@ -215,7 +215,7 @@ inside(const struct run_plan *p, int report_fd)
 			(void) fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
 	/* seccomp last: everything above needs syscalls the filter refuses. */
-	if (p->filter && (r = seccomp_load(p->filter, &e)) < 0)
+	if (p->filter && (r = ap_seccomp_load(p->filter, &e)) < 0)
 		child_fail(report_fd, &e);
 
 	environ = p->envp;

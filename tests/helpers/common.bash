@@ -49,6 +49,7 @@ setup_world() {
 	CONF
 	export APBOX_CONFIG=$WORLD/apbox.conf
 	unset AP_EXECUTION_MODE
+	RUN_EXTRA=()
 }
 
 teardown_world() {
@@ -67,8 +68,9 @@ init_box() {
 }
 
 # run_box [apbox run options] -- PROGRAM ARGS: run in $BOX with the meta file at $META.
+# RUN_EXTRA holds options every run of the test file needs (e.g. the probes bind).
 run_box() {
-	run "$APBOX" run -b "$BOX" --meta "$META" "$@"
+	run "$APBOX" run -b "$BOX" --meta "$META" "${RUN_EXTRA[@]}" "$@"
 }
 
 # assert_meta KEY VALUE: the meta file has KEY:VALUE.
@@ -86,4 +88,33 @@ refute_meta() {
 
 meta_value() {
 	grep "^$1:" "$META" | head -1 | cut -d: -f2-
+}
+
+# Copy the static probes where the box user can reach them ($WORLD is 0755,
+# while the build tree may sit under a 0700 home).  Sets PROBES.
+setup_probes() {
+	PROBES=$WORLD/probes
+	mkdir -p "$PROBES"
+	cp "$HELPERS"/memhog "$HELPERS"/forkbomb "$HELPERS"/seccomp-probe "$HELPERS"/try-escape "$PROBES"/
+	chmod 755 "$PROBES" "$PROBES"/*
+}
+
+# Process modes: bind the probes at /probes for every run.
+bind_probes() {
+	setup_probes
+	RUN_EXTRA=(--dir "/probes=$PROBES")
+}
+
+# The demo engine and code artifact, readable by the box user.  Sets ENGINE, CODE.
+setup_engine() {
+	ENGINE=$WORLD/engine
+	CODE=$WORLD/code
+	cp -r "$APBOX_SRCDIR/examples/engine" "$ENGINE"
+	cp -r "$APBOX_SRCDIR/examples/code" "$CODE"
+	chmod -R a+rX "$ENGINE" "$CODE"
+}
+
+# A snapshot of the host mount table, without fields that change on their own.
+host_mounts() {
+	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
 }

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test-cgroup-v1: the cgroup v1 backend against a fake tree of ordinary
+ * files in a temporary directory (one directory per controller "mount").
+ * Detection is bypassed by passing CG_V1.  The real v1 behaviour (OOM kill,
+ * freezer) is covered by the bats tests on the project machine.
+ */
+#include "config.h"
+
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "util.h"
+
+#include "tap.h"
+
+static char root[] = "/tmp/apbox-test-cg1.XXXXXX";
+
+static void
+put(const char *rel, const char *content)
+{
+	cleanup_free char *p = xasprintf("%s/%s", root, rel);
+	FILE *f = fopen(p, "w");
+
+	if (!f || fputs(content, f) < 0 || fclose(f) != 0) {
+		printf("Bail out! cannot write %s\n", p);
+		exit(1);
+	}
+}
+
+static const char *
+get(const char *rel)
+{
+	static char buf[256];
+	cleanup_free char *p = xasprintf("%s/%s", root, rel);
+	ssize_t n = read_file(p, buf, sizeof(buf));
+
+	if (n < 0)
+		return "(missing)";
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return buf;
+}
+
+static void
+mk(const char *rel)
+{
+	cleanup_free char *p = xasprintf("%s/%s", root, rel);
+
+	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		printf("Bail out! cannot mkdir %s\n", p);
+		exit(1);
+	}
+}
+
+static void
+rm(const char *rel)
+{
+	cleanup_free char *p = xasprintf("%s/%s", root, rel);
+
+	(void) unlink(p);
+}
+
+static bool
+exists(const char *rel)
+{
+	cleanup_free char *p = xasprintf("%s/%s", root, rel);
+	struct stat st;
+
+	return lstat(p, &st) == 0;
+}
+
+/* Controller "mounts": cpuacct co-mounted with cpu, with a "cpuacct" symlink as systemd makes. */
+static void
+build_mounts(void)
+{
+	mk("memory");
+	put("memory/cgroup.procs", "");
+	mk("pids");
+	put("pids/cgroup.procs", "");
+	mk("cpu,cpuacct");
+	put("cpu,cpuacct/cgroup.procs", "");
+	{
+		cleanup_free char *l = xasprintf("%s/cpuacct", root);
+		if (symlink("cpu,cpuacct", l) < 0) {
+			printf("Bail out! symlink %s\n", l);
+			exit(1);
+		}
+	}
+	mk("freezer");
+	put("freezer/cgroup.procs", "");
+}
+
+/* The files the kernel would put in box-5 of each controller. */
+static void
+fill_box(void)
+{
+	put("memory/apbox/box-5/cgroup.procs", "");
+	put("memory/apbox/box-5/memory.limit_in_bytes", "9223372036854771712\n");
+	put("memory/apbox/box-5/memory.memsw.limit_in_bytes", "9223372036854771712\n");
+	put("memory/apbox/box-5/memory.max_usage_in_bytes", "777\n");
+	put("memory/apbox/box-5/memory.memsw.max_usage_in_bytes", "777\n");
+	put("memory/apbox/box-5/memory.failcnt", "4\n");
+	put("memory/apbox/box-5/memory.memsw.failcnt", "4\n");
+	put("memory/apbox/box-5/memory.force_empty", "");
+	put("memory/apbox/box-5/memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+	put("pids/apbox/box-5/cgroup.procs", "");
+	put("pids/apbox/box-5/pids.max", "max\n");
+	put("cpu,cpuacct/apbox/box-5/cgroup.procs", "");
+	put("cpu,cpuacct/apbox/box-5/cpuacct.usage", "5000000\n");
+	put("freezer/apbox/box-5/cgroup.procs", "");
+	put("freezer/apbox/box-5/freezer.state", "FROZEN\n");
+}
+
+static void
+test_lifecycle(void)
+{
+	struct cg_limits lim = {.mem = 32ULL << 20, .pids = 16};
+	struct cg_limits none = {0};
+	struct cg_stats st;
+	struct ap_err e = {0};
+	struct cg c;
+	cleanup_free char *p0 = xasprintf("%s/memory/apbox/box-5", root);
+	cleanup_free char *p2 = xasprintf("%s/cpu,cpuacct/apbox/box-5", root);
+
+	TAP_IS_INT(cg_open(&c, CG_V1, root, "apbox", 5, &e), 0, "open fake v1 tree");
+	TAP_IS_INT(c.have, CG_MEMORY | CG_PIDS | CG_CPU | CG_KILL, "all four controllers seen");
+	TAP_IS_STR(c.path[0], p0, "memory path");
+	TAP_IS_STR(c.path[2], p2, "cpuacct found as cpu,cpuacct, symlink skipped");
+	tap_ok(c.is_writable, "fake tree is writable");
+	TAP_IS_INT(cg_clone_fd(&c), -1, "v1 has no clone fd");
+
+	TAP_IS_INT(cg_create(&c, &e), 0, "create");
+	tap_ok(exists("memory/apbox/box-5") && exists("pids/apbox/box-5") &&
+		       exists("cpu,cpuacct/apbox/box-5") && exists("freezer/apbox/box-5"),
+	       "box cgroup made in every controller");
+	fill_box();
+
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare with limits");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.limit_in_bytes"), "33554432", "memory limit");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.memsw.limit_in_bytes"), "33554432",
+		   "memsw = memory: swap off");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.max_usage_in_bytes"), "0", "peak reset");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.memsw.max_usage_in_bytes"), "0",
+		   "memsw peak reset");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.failcnt"), "0", "failcnt reset");
+	TAP_IS_STR(get("pids/apbox/box-5/pids.max"), "16", "pids.max");
+	TAP_IS_STR(get("freezer/apbox/box-5/freezer.state"), "THAWED", "left-over freeze undone");
+	TAP_IS_INT(c.cpu_base, 5000, "cpu baseline in usec");
+	TAP_IS_INT(c.oom_base, 1, "oom baseline");
+
+	put("memory/apbox/box-5/memory.max_usage_in_bytes", "31457280\n");
+	put("memory/apbox/box-5/memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+	put("cpu,cpuacct/apbox/box-5/cpuacct.usage", "125000000\n");
+	TAP_IS_INT(cg_stats(&c, &st, &e), 0, "stats");
+	tap_ok(st.has_mem_peak, "has peak");
+	TAP_IS_INT(st.mem_peak, 31457280, "peak");
+	tap_ok(st.oom_killed, "oom_kill 1 -> 2 is an OOM kill");
+	tap_ok(st.has_cpu, "has cpu");
+	TAP_IS_INT(st.cpu_usec, 120000, "cpu since prepare");
+
+	TAP_IS_INT(cg_prepare(&c, &none, &e), 0, "prepare without limits");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.limit_in_bytes"), "-1", "memory limit cleared");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.memsw.limit_in_bytes"), "-1", "memsw cleared");
+	TAP_IS_STR(get("pids/apbox/box-5/pids.max"), "max", "pids.max cleared");
+	TAP_IS_INT(cg_stats(&c, &st, &e), 0, "stats again");
+	tap_ok(!st.oom_killed, "same oom_kill count is no OOM kill");
+
+	/* Without swap accounting the memsw files are absent: skipped, not an error. */
+	rm("memory/apbox/box-5/memory.memsw.limit_in_bytes");
+	rm("memory/apbox/box-5/memory.memsw.max_usage_in_bytes");
+	rm("memory/apbox/box-5/memory.memsw.failcnt");
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare without memsw files");
+	TAP_IS_STR(get("memory/apbox/box-5/memory.limit_in_bytes"), "33554432",
+		   "memory limit without memsw");
+	tap_ok(!exists("memory/apbox/box-5/memory.memsw.limit_in_bytes"), "memsw not created");
+
+	TAP_IS_INT(cg_attach(&c, 4242, &e), 0, "attach");
+	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "4242", "attach: memory");
+	TAP_IS_STR(get("pids/apbox/box-5/cgroup.procs"), "4242", "attach: pids");
+	TAP_IS_STR(get("cpu,cpuacct/apbox/box-5/cgroup.procs"), "4242", "attach: cpuacct");
+	TAP_IS_STR(get("freezer/apbox/box-5/cgroup.procs"), "4242", "attach: freezer");
+	/* Never let the kill below see a pid that is not ours. */
+	put("memory/apbox/box-5/cgroup.procs", "");
+	put("pids/apbox/box-5/cgroup.procs", "");
+	put("cpu,cpuacct/apbox/box-5/cgroup.procs", "");
+	put("freezer/apbox/box-5/cgroup.procs", "");
+
+	TAP_IS_INT(cg_kill(&c, &e), 0, "kill of an empty box");
+	TAP_IS_STR(get("freezer/apbox/box-5/freezer.state"), "THAWED", "thawed after kill");
+
+	rm("memory/apbox/box-5/memory.limit_in_bytes");
+	e.msg[0] = '\0';
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), -ENOENT, "prepare fails without limit_in_bytes");
+	tap_ok(strstr(e.msg, "memory.limit_in_bytes") != NULL, "message names the file: %s", e.msg);
+	cg_free(&c);
+}
+
+static void
+test_destroy(void)
+{
+	struct ap_err e = {0};
+	struct cg c;
+
+	TAP_IS_INT(cg_open(&c, CG_V1, root, "apbox", 6, &e), 0, "open box 6");
+	TAP_IS_INT(cg_create(&c, &e), 0, "create box 6");
+	tap_ok(exists("pids/apbox/box-6"), "box 6 made");
+	TAP_IS_INT(cg_destroy(&c, &e), 0, "destroy box 6");
+	tap_ok(!exists("memory/apbox/box-6") && !exists("pids/apbox/box-6") &&
+		       !exists("cpu,cpuacct/apbox/box-6") && !exists("freezer/apbox/box-6"),
+	       "box 6 removed everywhere");
+	TAP_IS_INT(cg_destroy(&c, &e), 0, "destroy is idempotent");
+	TAP_IS_INT(cg_remove_parent(&c, &e), 0, "remove_parent with box 5 left is success");
+	tap_ok(exists("memory/apbox"), "busy parent kept");
+	cg_free(&c);
+}
+
+static void
+test_missing_controller(void)
+{
+	struct cg_limits mem = {.mem = 1 << 20};
+	struct cg_limits pids = {.pids = 4};
+	struct ap_err e = {0};
+	struct cg c;
+
+	rm("memory/cgroup.procs");
+	TAP_IS_INT(cg_open(&c, CG_V1, root, "apbox", 5, &e), 0, "open without memory");
+	tap_ok(!(c.have & CG_MEMORY), "no memory controller");
+	tap_ok(c.path[0] == NULL, "no memory path");
+	TAP_IS_INT(cg_check_limits(&c, &mem, &e), -EOPNOTSUPP, "memory limit refused");
+	tap_ok(strstr(e.msg, "memory") != NULL, "message names memory: %s", e.msg);
+	TAP_IS_INT(cg_check_limits(&c, &pids, &e), 0, "pids limit allowed");
+	cg_free(&c);
+	put("memory/cgroup.procs", "");
+}
+
+int
+main(void)
+{
+	if (!mkdtemp(root)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	build_mounts();
+	test_lifecycle();
+	test_destroy();
+	test_missing_controller();
+	{
+		/* remove_tree_at() wants a real directory fd (it compares st_dev). */
+		char *slash = strrchr(root, '/');
+		cleanup_close int tmp = -1;
+		*slash = '\0';
+		tmp = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		TAP_IS_INT(remove_tree_at(tmp, slash + 1), 0, "temporary tree removed");
+	}
+	return tap_done();
+}
