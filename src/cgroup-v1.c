@@ -67,8 +67,10 @@ static char *
 parent_rel(const struct cg *c, int i)
 {
 	char *p = xstrdup(rel_of(c, i));
+	char *slash = strrchr(p, '/');
 
-	*strrchr(p, '/') = '\0';
+	if (slash)
+		*slash = '\0';
 	return p;
 }
 
@@ -122,6 +124,8 @@ v1_create(struct cg *c, struct ap_err *e)
 		rel = xstrdup(rel_of(c, i));
 		/* The mount directory must exist already: never mkdir on the tmpfs above it. */
 		slash = strchr(rel, '/');
+		if (!slash)
+			continue; /* cannot happen: rel is "<mount>/<parent>/box-<id>" */
 		*slash = '\0';
 		dir = xasprintf("%s/%s", c->root, rel);
 		fd = cg_open_below(c->root, rel);

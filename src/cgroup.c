@@ -188,6 +188,9 @@ cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, i
 static void
 close_fds(struct cg *c)
 {
+	/* A zero-initialised struct never went through cg_open(): its fds are 0, not ours. */
+	if (!c->ops)
+		return;
 	if (c->dirfd >= 0)
 		(void) close(c->dirfd);
 	if (c->peak_fd >= 0)
@@ -266,15 +269,22 @@ cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 	return 0;
 }
 
+/* A struct that cg_open() never filled behaves as "none" instead of crashing. */
+static const struct cg_ops *
+ops_of(const struct cg *c)
+{
+	return c->ops ? c->ops : &cg_none_ops;
+}
+
 int
 cg_create(struct cg *c, struct ap_err *e)
 {
-	int r = c->ops->create(c, e);
+	int r = ops_of(c)->create(c, e);
 
 	if (r < 0)
 		return r;
 	/* What the box cgroup really got (controllers enabled, cgroup.kill) is known only now. */
-	return c->ops->probe(c, e);
+	return ops_of(c)->probe(c, e);
 }
 
 int
@@ -284,32 +294,32 @@ cg_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 
 	if (r < 0)
 		return r;
-	return c->ops->prepare(c, l, e);
+	return ops_of(c)->prepare(c, l, e);
 }
 
 int
 cg_attach(struct cg *c, pid_t pid, struct ap_err *e)
 {
-	return c->ops->attach(c, pid, e);
+	return ops_of(c)->attach(c, pid, e);
 }
 
 int
 cg_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
 	memset(out, 0, sizeof(*out));
-	return c->ops->stats(c, out, e);
+	return ops_of(c)->stats(c, out, e);
 }
 
 int
 cg_kill(struct cg *c, struct ap_err *e)
 {
-	return c->ops->kill(c, e);
+	return ops_of(c)->kill(c, e);
 }
 
 int
 cg_destroy(struct cg *c, struct ap_err *e)
 {
-	int r = c->ops->destroy(c, e);
+	int r = ops_of(c)->destroy(c, e);
 
 	close_fds(c);
 	return r;
@@ -324,7 +334,7 @@ cg_clone_fd(const struct cg *c)
 int
 cg_remove_parent(struct cg *c, struct ap_err *e)
 {
-	size_t rootlen = strlen(c->root);
+	size_t rootlen = c->root ? strlen(c->root) : 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(c->path); i++) {
 		cleanup_free char *rel = NULL;

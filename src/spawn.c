@@ -320,14 +320,17 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	(void) sigaddset(&set, SIGTERM);
 	self = getpid();
 	for (;;) {
+		siginfo_t si;
 		int st;
 		pid_t w;
-		int sig = sigwaitinfo(&set, NULL);
+		int sig = sigwaitinfo(&set, &si);
 
-		if (sig == SIGTERM) {
-			/* The keeper asks us to end the box (time limit, interrupt). */
-			if (pidns)
-				_exit(AP_EXIT_FAIL);
+		/*
+		 * Only the keeper may end the box this way (time limit, interrupt);
+		 * the box's own processes run as the same uid and could send it too.
+		 * With a pid namespace the keeper uses SIGKILL instead.
+		 */
+		if (sig == SIGTERM && !pidns && si.si_pid == getppid()) {
 			(void) kill(child, SIGKILL);
 			kill_tree(self);
 		}
@@ -607,8 +610,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	} else if (WIFEXITED(st) && !timed_out && !interrupted) {
 		/* The proxy ended without a report: it failed in a way it could not tell. */
 		m->status = META_XX;
-		ret = ap_err_set(e, 0, "the box ended before the program started (status %d)",
-				 WEXITSTATUS(st));
+		ret = ap_err_set(e, 0, "the box ended without reporting the program's fate "
+				       "(status %d)", WEXITSTATUS(st));
 		ap_err_format(e, m->message, sizeof(m->message));
 		goto out;
 	}

@@ -319,6 +319,22 @@ test_none(void)
 	cg_free(&c);
 }
 
+static void
+test_zero_struct(void)
+{
+	struct cg z = {0};
+	struct ap_err e = {0};
+
+	/* Make sure fd 0 is open, so that closing it by mistake would show. */
+	if (fcntl(0, F_GETFD) < 0)
+		(void) open("/dev/null", O_RDONLY);
+	TAP_IS_INT(cg_kill(&z, &e), 0, "kill on a never-opened struct is a no-op");
+	TAP_IS_INT(cg_destroy(&z, &e), 0, "destroy on a never-opened struct is a no-op");
+	TAP_IS_INT(cg_clone_fd(&z), -1, "never-opened struct has no clone fd");
+	cg_free(&z);
+	tap_ok(fcntl(0, F_GETFD) >= 0, "cg_free of a zeroed struct leaves fd 0 alone");
+}
+
 int
 main(void)
 {
@@ -334,6 +350,7 @@ main(void)
 	test_destroy();
 	test_missing_controller();
 	test_none();
+	test_zero_struct();
 	{
 		/* remove_tree_at() wants a real directory fd (it compares st_dev). */
 		char *slash = strrchr(root, '/');
