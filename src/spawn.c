@@ -55,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -282,8 +283,17 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	if (p->plan_flags & PLAN_USERNS) {
 		/* Take the box ids now, keeping our user-namespace capabilities to mount. */
 		if (getuid() != p->uid || getgid() != p->gid) {
+			struct pollfd pfd = {.fd = report_fd, .events = POLLOUT};
 			if ((r = caps_switch_ids(p->uid, p->gid, !p->rootless, true, &e)) < 0)
 				child_fail(report_fd, &e);
+			/*
+			 * A credential change clears the parent-death signal: arm it
+			 * again, then make sure the keeper did not die in between
+			 * (its end of the report pipe closes with it).
+			 */
+			(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+				_exit(AP_EXIT_FAIL);
 		}
 	}
 	if (p->plan_flags & PLAN_NEW_ROOT) {

@@ -114,7 +114,8 @@ setup_engine() {
 	chmod -R a+rX "$ENGINE" "$CODE"
 }
 
-# A snapshot of the host mount table, without fields that change on their own.
+# The host's mounts that involve this test's world (its boxes, binds, probes).
+# Other test files run in parallel and mount things of their own elsewhere.
 host_mounts() {
-	awk '{print $5, $9, $10}' /proc/self/mountinfo | sort
+	grep -F "$WORLD" /proc/self/mountinfo | awk '{print $5, $9, $10}' | sort
 }
