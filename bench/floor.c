@@ -17,6 +17,7 @@
  * floor itself failed.  Like apbox's child, the child reports nothing
  * between clone() and execve() but its exit status.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>

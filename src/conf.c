@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "util.h"
@@ -216,12 +217,37 @@ conf_default_path(void)
 	return SYSCONFDIR "/apbox/apbox.conf";
 }
 
+/*
+ * An ordinary user cannot write /var/lib or /run: default to a directory of
+ * their own, $XDG_RUNTIME_DIR/apbox (per-user, 0700, made by the login
+ * manager), else ~/.cache/apbox.  Never a guessable path in /tmp, which
+ * another user could plant first.
+ */
+static char *
+user_state_dir(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+
+	if (xdg && path_is_clean_abs(xdg))
+		return xasprintf("%s/apbox", xdg);
+	if (home && path_is_clean_abs(home) && strcmp(home, "/") != 0)
+		return xasprintf("%s/.cache/apbox", home);
+	return NULL;
+}
+
 void
 conf_defaults(struct ap_conf *c)
 {
+	cleanup_free char *user = geteuid() != 0 ? user_state_dir() : NULL;
+
 	memset(c, 0, sizeof(*c));
-	c->box_root = xstrdup(LOCALSTATEDIR "/lib/apbox");
-	c->lock_root = xstrdup(RUNSTATEDIR "/apbox");
+	if (user) {
+		c->box_root = xasprintf("%s/boxes", user);
+		c->lock_root = xasprintf("%s/locks", user);
+	} else {
+		c->box_root = xstrdup(LOCALSTATEDIR "/lib/apbox");
+		c->lock_root = xstrdup(RUNSTATEDIR "/apbox");
+	}
 	c->first_uid = 60000;
 	c->first_gid = 60000;
 	c->num_boxes = 1000;

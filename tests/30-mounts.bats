@@ -61,7 +61,7 @@ teardown() {
 	assert_success
 	assert_line --index 0 /box
 	[ "$(cat "$BOX_ROOT/$BOX/box/f")" = hi ]
-	[ "$(stat -c %u "$BOX_ROOT/$BOX/box/f")" = $((60000 + BOX)) ]
+	[ "$(stat -c %u "$BOX_ROOT/$BOX/box/f")" = "$(host_box_uid)" ]
 }
 
 @test "mounts: /tmp is private and writable" {

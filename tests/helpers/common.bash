@@ -31,10 +31,39 @@ requires() {
 	done
 }
 
+# Test files named *-rootless.bats are links to a suite that then runs every
+# apbox command as nobody with no capability at all, as in a container
+# without privileges.
+ROOTLESS=
+if [[ ${BATS_TEST_FILENAME##*/} == *-rootless.bats ]]; then
+	ROOTLESS=1
+	REAL_APBOX=$APBOX
+fi
+
+# skip_rootless REASON: this property does not exist without root.
+skip_rootless() {
+	[ -z "$ROOTLESS" ] || skip "rootless: $1"
+}
+
+# The uid the box's files belong to on the host.
+host_box_uid() {
+	if [ -n "$ROOTLESS" ]; then id -u nobody; else echo $((60000 + BOX)); fi
+}
+
 # A private world for one test.
 setup_world() {
 	WORLD=$(mktemp -d /tmp/apbox-test.XXXXXX)
 	chmod 755 "$WORLD"
+	if [ -n "$ROOTLESS" ]; then
+		requires root userns
+		chown nobody:nogroup "$WORLD"
+		cat > "$WORLD/apbox-nobody" <<-SH
+		#!/bin/sh
+		exec setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all "$REAL_APBOX" "\$@"
+		SH
+		chmod 755 "$WORLD/apbox-nobody"
+		APBOX=$WORLD/apbox-nobody
+	fi
 	BOX_ROOT=$WORLD/boxes
 	LOCK_ROOT=$WORLD/locks
 	CG_PARENT="apbox-test-${BATS_ROOT_PID:-$$}-${BATS_SUITE_TEST_NUMBER:-0}"
@@ -47,6 +76,7 @@ setup_world() {
 	[cgroup]
 	parent = $CG_PARENT
 	CONF
+	chmod 644 "$WORLD/apbox.conf"
 	export APBOX_CONFIG=$WORLD/apbox.conf
 	unset AP_EXECUTION_MODE
 	RUN_EXTRA=()

@@ -1,0 +1,1 @@
+30-mounts.bats
