@@ -118,7 +118,8 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 		return ap_err_set(e, errno, "cannot open lock file \"%s\"", b->lock_path);
 	if (flock(b->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		if (errno == EWOULDBLOCK)
-			return ap_err_set(e, 0, "box %d is in use by another apbox (use --wait to wait)",
+			return ap_err_set(e, 0,
+					  "box %d is in use by another apbox (use --wait to wait)",
 					  b->id);
 		return ap_err_set(e, errno, "cannot lock \"%s\"", b->lock_path);
 	}
@@ -193,7 +194,8 @@ box_check_searchable(const struct box *b, struct ap_err *e)
 		}
 		if (!(st.st_mode & S_IXOTH) && !b->rootless)
 			return ap_err_set(e, EACCES,
-					  "\"%s\" is not searchable by the box user (chmod o+x it)", p);
+					  "\"%s\" is not searchable by the box user (chmod o+x it)",
+					  p);
 	}
 	return 0;
 }
@@ -205,11 +207,14 @@ box_check_work(const struct box *b, struct ap_err *e)
 
 	/* Why: chdir() and bind mounts follow symlinks; the work dir must not be one. */
 	if (lstat(b->work, &st) < 0)
-		return ap_err_set(e, errno, "box %d is damaged: cannot stat \"%s\" (run apbox init -b %d)",
+		return ap_err_set(e, errno,
+				  "box %d is damaged: cannot stat \"%s\" (run apbox init -b %d)",
 				  b->id, b->work, b->id);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != b->host_uid)
-		return ap_err_set(e, 0, "box %d is damaged: \"%s\" is not the box's directory "
-				       "(run apbox init -b %d)", b->id, b->work, b->id);
+		return ap_err_set(e, 0,
+				  "box %d is damaged: \"%s\" is not the box's directory "
+				  "(run apbox init -b %d)",
+				  b->id, b->work, b->id);
 	return 0;
 }
 
@@ -268,7 +273,8 @@ box_remove(struct box *b, struct ap_err *e)
 		(void) snprintf(name, sizeof(name), "%d", b->id);
 		r = remove_tree_at(rootfd, name);
 		if (r == -EBUSY)
-			return ap_err_set(e, EBUSY, "cannot remove \"%s\": a mount is still inside it",
+			return ap_err_set(e, EBUSY,
+					  "cannot remove \"%s\": a mount is still inside it",
 					  b->dir);
 		if (r < 0)
 			return ap_err_set(e, -r, "cannot remove \"%s\"", b->dir);

@@ -30,15 +30,15 @@ struct box_state {
 
 struct box {
 	int id;
-	bool rootless;    /* apbox runs without root: files belong to the caller */
-	uid_t uid;        /* box uid inside the sandbox: first_uid + id */
+	bool rootless; /* apbox runs without root: files belong to the caller */
+	uid_t uid;     /* box uid inside the sandbox: first_uid + id */
 	gid_t gid;
-	uid_t host_uid;   /* owner of the box dir on the host (box uid, or the caller) */
+	uid_t host_uid; /* owner of the box dir on the host (box uid, or the caller) */
 	gid_t host_gid;
-	char *dir;        /* <box_root>/<id> */
-	char *work;       /* <box_root>/<id>/box */
-	char *newroot;    /* <box_root>/<id>/root */
-	char *lock_path;  /* <lock_root>/<id> */
+	char *dir;	 /* <box_root>/<id> */
+	char *work;	 /* <box_root>/<id>/box */
+	char *newroot;	 /* <box_root>/<id>/root */
+	char *lock_path; /* <lock_root>/<id> */
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
 };

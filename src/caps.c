@@ -64,8 +64,8 @@ caps_drop_bounding(struct ap_err *e)
 	/* Why: the bounding set limits what a later execve of a file-cap binary can gain. */
 	for (int c = 0; c < max; c++) {
 		if (CAP_IS_SUPPORTED(c) && cap_drop_bound((cap_value_t) c) < 0 && errno != EINVAL)
-			return ap_err_set(e, errno, "cannot drop capability %d from the bounding set",
-					  c);
+			return ap_err_set(e, errno,
+					  "cannot drop capability %d from the bounding set", c);
 	}
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return ap_err_set(e, errno, "cannot clear the ambient capabilities");

@@ -23,13 +23,7 @@
 #include "err.h"
 #include "util.h"
 
-enum {
-	V1_MEMORY,
-	V1_PIDS,
-	V1_CPUACCT,
-	V1_FREEZER,
-	V1_N
-};
+enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1_FREEZER, V1_N };
 
 /*
  * Directory names a controller's hierarchy may be mounted on: cpuacct is

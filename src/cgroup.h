@@ -35,7 +35,7 @@ enum {
 };
 
 /* Defaults used by cg_open() when root or parent is NULL. */
-#define CG_DEFAULT_ROOT "/sys/fs/cgroup"
+#define CG_DEFAULT_ROOT	  "/sys/fs/cgroup"
 #define CG_DEFAULT_PARENT "apbox"
 
 struct cg_limits {
@@ -57,15 +57,15 @@ struct cg {
 	const struct cg_ops *ops;
 	enum cg_version version;
 	int box_id;
-	char *root;   /* the cgroup mount root, e.g. "/sys/fs/cgroup" */
-	char *parent; /* relative parent below root (below each controller on v1), e.g. "apbox" */
+	char *root;    /* the cgroup mount root, e.g. "/sys/fs/cgroup" */
+	char *parent;  /* relative parent below root (below each controller on v1), e.g. "apbox" */
 	unsigned have; /* CG_* controllers this box cgroup has */
 	/* backend-private state */
-	char *path[4];     /* v1: one per controller (memory, pids, cpuacct, freezer); v2: path[0] */
-	int dirfd;         /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
+	char *path[4]; /* v1: one per controller (memory, pids, cpuacct, freezer); v2: path[0] */
+	int dirfd;     /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
 	uint64_t cpu_base; /* usage at cg_prepare(), in usec */
 	uint64_t oom_base; /* oom_kill count at cg_prepare() */
-	int peak_fd;       /* v2: memory.peak, reset through it at cg_prepare(); -1 otherwise */
+	int peak_fd;	   /* v2: memory.peak, reset through it at cg_prepare(); -1 otherwise */
 	/*
 	 * Whether this process can write the cgroup tree where the box cgroup
 	 * lives (the box cgroup if it exists, else the deepest existing

@@ -99,8 +99,7 @@ probe_ns(bool want_proc, const char **step)
 	return err;
 }
 
-static void
-fill_why(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fill_why(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 fill_why(struct finding *f, const char *fmt, ...)
@@ -132,21 +131,27 @@ gather(struct report *r, const struct ap_conf *c)
 	err = probe_ns(false, &step);
 	if (err) {
 		if (r->max_userns == 0)
-			fill_why(&r->userns, "user namespaces are disabled (user.max_user_namespaces = 0): "
-				 "set it above 0 (sysctl -w user.max_user_namespaces=10000), or run "
-				 "the container with user namespaces allowed");
+			fill_why(
+				&r->userns,
+				"user namespaces are disabled (user.max_user_namespaces = 0): "
+				"set it above 0 (sysctl -w user.max_user_namespaces=10000), or run "
+				"the container with user namespaces allowed");
 		else if (err == EPERM && !r->cap_sys_admin)
-			fill_why(&r->userns, "%s: %s: this caller may not create user namespaces and "
+			fill_why(&r->userns,
+				 "%s: %s: this caller may not create user namespaces and "
 				 "has no CAP_SYS_ADMIN (allow unprivileged user namespaces, or in "
-				 "Kubernetes/Docker drop the seccomp/AppArmor profile that blocks unshare)",
+				 "Kubernetes/Docker drop the seccomp/AppArmor profile that blocks "
+				 "unshare)",
 				 step, strerror(err));
 		else
 			fill_why(&r->userns, "%s: %s", step, strerror(err));
 		r->proc = r->userns;
 	} else if ((err = probe_ns(true, &step)) != 0) {
-		fill_why(&r->proc, "%s: %s: the host's /proc is masked or read-only (a container "
+		fill_why(&r->proc,
+			 "%s: %s: the host's /proc is masked or read-only (a container "
 			 "runtime's masked paths); give the container an unmasked /proc "
-			 "(Kubernetes: procMount: Unmasked)", step, strerror(err));
+			 "(Kubernetes: procMount: Unmasked)",
+			 step, strerror(err));
 	}
 
 	r->seccomp.ok = ap_seccomp_available(&e) == 0;
@@ -220,7 +225,8 @@ print_json(const struct report *r, enum ap_mode def)
 	char ctl[64];
 
 	(void) printf("{\"root\":%s,\"cap_sys_admin\":%s,\"max_user_namespaces\":%ld,",
-		      r->root ? "true" : "false", r->cap_sys_admin ? "true" : "false", r->max_userns);
+		      r->root ? "true" : "false", r->cap_sys_admin ? "true" : "false",
+		      r->max_userns);
 	(void) printf("\"cgroup\":{\"version\":\"%s\",\"hybrid\":%s,\"controllers\":",
 		      cg_version_name(r->cg), r->hybrid ? "true" : "false");
 	json_str(controllers(r->cg_have, ctl, sizeof(ctl)));
@@ -248,13 +254,15 @@ print_text(const struct report *r, enum ap_mode def)
 	(void) printf("caller:   %s%s\n", r->root ? "root" : "an ordinary user",
 		      r->cap_sys_admin ? " with CAP_SYS_ADMIN" : ", no CAP_SYS_ADMIN");
 	(void) printf("cgroups:  %s%s, controllers: %s, box cgroups under %s (%s)\n",
-		      cg_version_name(r->cg), r->hybrid ? " (hybrid: v1 controllers beside a v2 mount)" : "",
+		      cg_version_name(r->cg),
+		      r->hybrid ? " (hybrid: v1 controllers beside a v2 mount)" : "",
 		      controllers(r->cg_have, ctl, sizeof(ctl)), r->cg_where,
 		      r->cg_writable ? "writable" : "not writable by this caller");
 	if (!limits)
-		(void) printf("          memory and process limits cannot be enforced here: runs that "
-			      "ask for --mem or --processes will be refused (delegate a writable "
-			      "cgroup with the memory and pids controllers, or run as root)\n");
+		(void) printf(
+			"          memory and process limits cannot be enforced here: runs that "
+			"ask for --mem or --processes will be refused (delegate a writable "
+			"cgroup with the memory and pids controllers, or run as root)\n");
 	(void) printf("seccomp:  %s\n", r->seccomp.ok ? "available" : r->seccomp.why);
 	(void) printf("user namespaces: %s\n", r->userns.ok ? "available" : r->userns.why);
 	for (int m = 0; m < AP_MODE_COUNT; m++) {

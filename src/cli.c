@@ -37,12 +37,12 @@ enum {
 };
 
 /* Commands an option is valid for. */
-#define C_INIT (1u << CMD_INIT)
-#define C_RUN (1u << CMD_RUN)
+#define C_INIT	  (1u << CMD_INIT)
+#define C_RUN	  (1u << CMD_RUN)
 #define C_CLEANUP (1u << CMD_CLEANUP)
-#define C_CHECK (1u << CMD_CHECK)
-#define C_BOX (C_INIT | C_RUN | C_CLEANUP)
-#define C_ALL (C_BOX | C_CHECK)
+#define C_CHECK	  (1u << CMD_CHECK)
+#define C_BOX	  (C_INIT | C_RUN | C_CLEANUP)
+#define C_ALL	  (C_BOX | C_CHECK)
 
 static const struct command {
 	const char *name;
@@ -141,7 +141,8 @@ void
 cli_usage(FILE *f)
 {
 	(void) fputs(
-		"Usage: apbox [--config FILE] [-v|--verbose] [-q|--quiet] COMMAND [OPTIONS] [-- PROGRAM [ARG...]]\n"
+		"Usage: apbox [--config FILE] [-v|--verbose] [-q|--quiet] COMMAND [OPTIONS] [-- "
+		"PROGRAM [ARG...]]\n"
 		"\n"
 		"Commands:\n"
 		"  init     [-b N] [--mode M]        create box N (prints the box directory)\n"
@@ -151,7 +152,8 @@ cli_usage(FILE *f)
 		"  check    [--mode M] [--json]      what this host supports, per mode\n"
 		"\n"
 		"Global options:\n"
-		"      --config FILE         configuration file (default " "/etc/apbox/apbox.conf,\n"
+		"      --config FILE         configuration file (default "
+		"/etc/apbox/apbox.conf,\n"
 		"                            or $APBOX_CONFIG)\n"
 		"  -v, --verbose             more messages (repeat for more)\n"
 		"  -q, --quiet               no messages but errors\n"
@@ -168,7 +170,8 @@ cli_usage(FILE *f)
 		"Run options:\n"
 		"      --engine DIR          bind DIR read-only at /root/common\n"
 		"      --code DIR            bind DIR read-only at /root/codes\n"
-		"  -d, --dir IN[=OUT][:OPTS] directory rule (OPTS: rw,noexec,maybe,fs,dev,tmp,norec)\n"
+		"  -d, --dir IN[=OUT][:OPTS] directory rule (OPTS: "
+		"rw,noexec,maybe,fs,dev,tmp,norec)\n"
 		"  -D, --no-default-dirs     no default directory rules\n"
 		"  -E, --env VAR[=VALUE]     pass VAR from apbox's environment, or set it\n"
 		"  -e, --full-env            pass apbox's whole environment\n"
@@ -374,7 +377,9 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 	case 'i':
 	case 'o':
 	case 'r': {
-		char **dst = c == 'i' ? &o->stdin_path : c == 'o' ? &o->stdout_path : &o->stderr_path;
+		char **dst = c == 'i'	? &o->stdin_path
+			     : c == 'o' ? &o->stdout_path
+					: &o->stderr_path;
 		if (!*arg)
 			return ap_err_set(e, 0, "--%s: empty file name", optname(c));
 		free(*dst);
@@ -392,7 +397,8 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 		return 0;
 	case OPT_META_FORMAT:
 		if (meta_format_parse(arg, &o->meta_format) < 0)
-			return ap_err_set(e, 0, "--meta-format: unknown format \"%s\" (isolate or json)",
+			return ap_err_set(e, 0,
+					  "--meta-format: unknown format \"%s\" (isolate or json)",
 					  arg);
 		return 0;
 	case OPT_MODE:
@@ -451,8 +457,7 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 
 /* Run getopt over argv[*optind..] for command cmd (CMD_NONE: global options). */
 static int
-parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen,
-	   struct ap_err *e)
+parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen, struct ap_err *e)
 {
 	int c, idx;
 
@@ -474,7 +479,8 @@ parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen
 		}
 		sc = scope_of(c);
 		if (cmd == CMD_NONE && sc != ~0u && c != 'b' && c != OPT_MODE)
-			return ap_err_set(e, 0, "option \"%s\" must follow a command (see apbox --help)",
+			return ap_err_set(e, 0,
+					  "option \"%s\" must follow a command (see apbox --help)",
 					  argv[optind - 1]);
 		if (cmd != CMD_NONE && sc != ~0u && !(sc & (1u << cmd)))
 			return ap_err_set(e, 0, "option --%s does not apply to this command",
@@ -512,7 +518,8 @@ cli_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION)
 		return 0;
 	if (optind >= argc)
-		return ap_err_set(e, 0, "no command given (init, run, cleanup or check; see apbox --help)");
+		return ap_err_set(
+			e, 0, "no command given (init, run, cleanup or check; see apbox --help)");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			cmd = commands[i].cmd;
@@ -537,7 +544,8 @@ cli_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	}
 
 	if (cmd == CMD_RUN && o->argc == 0)
-		return ap_err_set(e, 0, "run: no program given (apbox run [OPTIONS] -- PROGRAM [ARG...])");
+		return ap_err_set(
+			e, 0, "run: no program given (apbox run [OPTIONS] -- PROGRAM [ARG...])");
 	if (cmd != CMD_RUN && o->argc > 0)
 		return ap_err_set(e, 0, "unexpected argument \"%s\"", o->argv[0]);
 	return 0;

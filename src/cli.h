@@ -56,7 +56,7 @@ struct ap_opts {
 	unsigned limits_set; /* LIM_* */
 	char *engine_dir, *code_dir;
 	struct mount_rules dirs; /* --dir rules in order (applied over the defaults) */
-	char **dir_specs;        /* the raw --dir strings, in order */
+	char **dir_specs;	 /* the raw --dir strings, in order */
 	size_t ndir_specs;
 	bool no_default_dirs;
 	struct env_rule *env;
@@ -77,9 +77,9 @@ struct ap_opts {
 	int argc;
 	/* isolate-compatible invocation */
 	bool compat;
-	bool compat_cg;              /* --cg given */
+	bool compat_cg;		     /* --cg given */
 	bool extra_time_is_absolute; /* isolate's observed --extra-time semantics */
-	bool stdio_inside;           /* --stdin/--stdout/--stderr are box-relative */
+	bool stdio_inside;	     /* --stdin/--stdout/--stderr are box-relative */
 };
 
 /*

@@ -76,8 +76,9 @@ parse_rel_name(const char *val, void *dst, char *why, size_t whylen)
 
 	/* A cgroup parent is a relative path of plain names: no "..", no leading "/". */
 	for (s = val; *s; s++) {
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.' || *s == '/')) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.' ||
+		      *s == '/')) {
 			(void) snprintf(why, whylen, "bad character in \"%s\"", val);
 			return -EINVAL;
 		}
@@ -108,7 +109,8 @@ parse_nboxes(const char *val, void *dst, char *why, size_t whylen)
 	int r = parse_u64(val, MAX_BOXES, &v);
 
 	if (r < 0 || v == 0) {
-		(void) snprintf(why, whylen, "bad number of boxes \"%s\" (1..%llu)", val, MAX_BOXES);
+		(void) snprintf(why, whylen, "bad number of boxes \"%s\" (1..%llu)", val,
+				MAX_BOXES);
 		return -EINVAL;
 	}
 	*(uint64_t *) dst = v;
@@ -365,8 +367,10 @@ conf_load(struct ap_conf *c, const char *path, bool must_exist, struct ap_err *e
 	if (r > 0 && lc.errline == r)
 		return ap_err_set(e, 0, "%s:%d: %s", path, r, lc.why);
 	if (r > 0)
-		return ap_err_set(e, 0, "%s:%d: syntax error (expected \"key = value\" or "
-				     "\"[section]\")", path, r);
+		return ap_err_set(e, 0,
+				  "%s:%d: syntax error (expected \"key = value\" or "
+				  "\"[section]\")",
+				  path, r);
 	if (ferror(f))
 		return ap_err_set(e, EIO, "cannot read config \"%s\"", path);
 	free(c->file);

@@ -16,12 +16,12 @@ struct ap_err;
 
 /* Limits; 0 means "none" for every field except open_files. */
 struct ap_limits {
-	uint64_t mem;        /* bytes, cgroup memory (swap off) */
+	uint64_t mem;	     /* bytes, cgroup memory (swap off) */
 	uint64_t processes;  /* cgroup pids.max (RLIMIT_NPROC without a pids cgroup) */
 	uint64_t open_files; /* RLIMIT_NOFILE; default 1024 */
-	uint64_t fsize;      /* bytes, RLIMIT_FSIZE */
-	uint64_t stack;      /* bytes, RLIMIT_STACK (0: inherit) */
-	uint64_t core;       /* bytes, RLIMIT_CORE (default 0: no core files) */
+	uint64_t fsize;	     /* bytes, RLIMIT_FSIZE */
+	uint64_t stack;	     /* bytes, RLIMIT_STACK (0: inherit) */
+	uint64_t core;	     /* bytes, RLIMIT_CORE (default 0: no core files) */
 	uint64_t time_ms;    /* CPU time of the whole box */
 	uint64_t wall_ms;
 	uint64_t extra_ms;
@@ -42,7 +42,7 @@ struct ap_conf {
 	char *engine_path; /* inside path for --engine */
 	char *code_path;   /* inside path for --code */
 	char *etc_files;   /* space-separated /etc entries bound read-only (maybe) */
-	char *path;        /* PATH given to the program */
+	char *path;	   /* PATH given to the program */
 	uint64_t tmp_size; /* bytes of the private /tmp */
 	bool seccomp;
 	bool hidepid;

@@ -10,14 +10,14 @@
 #include <stdbool.h>
 
 #define AP_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define AP_NORETURN __attribute__((noreturn))
+#define AP_NORETURN	__attribute__((noreturn))
 
 /* Exit codes of apbox (design.md §3). */
 enum {
-	AP_EXIT_FAIL = 125,     /* apbox itself failed, or bad input */
-	AP_EXIT_NOEXEC = 126,   /* program found but not executable */
+	AP_EXIT_FAIL = 125,	/* apbox itself failed, or bad input */
+	AP_EXIT_NOEXEC = 126,	/* program found but not executable */
 	AP_EXIT_NOTFOUND = 127, /* program not found */
-	AP_EXIT_SIGBASE = 128,  /* 128 + signal number */
+	AP_EXIT_SIGBASE = 128,	/* 128 + signal number */
 };
 
 /* Exit codes in isolate-compatible invocation. */

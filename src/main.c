@@ -142,7 +142,8 @@ open_meta(const char *path, struct ap_err *e)
 	if (strcmp(path, "-") == 0) {
 		int fd = dup(1);
 		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			(void) ap_err_set(e, errno, "cannot write the meta file to standard output");
+			(void) ap_err_set(e, errno,
+					  "cannot write the meta file to standard output");
 			return NULL;
 		}
 		return f;
@@ -165,13 +166,13 @@ open_stdio(struct ctx *x, struct run_plan *p)
 	} else {
 		if (o->stdin_path && (p->stdin_fd = open(o->stdin_path, O_RDONLY | O_CLOEXEC)) < 0)
 			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdin_path);
-		if (o->stdout_path && (p->stdout_fd = open(o->stdout_path,
-							   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-							   0644)) < 0)
+		if (o->stdout_path &&
+		    (p->stdout_fd = open(o->stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					 0644)) < 0)
 			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdout_path);
-		if (o->stderr_path && (p->stderr_fd = open(o->stderr_path,
-							   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-							   0644)) < 0)
+		if (o->stderr_path &&
+		    (p->stderr_fd = open(o->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					 0644)) < 0)
 			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stderr_path);
 	}
 	if (o->stderr_to_stdout) {

@@ -54,7 +54,8 @@ meta_classify(struct meta *m, bool timed_out, bool wall_timeout, bool interrupte
 	if (timed_out) {
 		m->status = META_TO;
 		(void) snprintf(m->message, sizeof(m->message), "%s",
-				wall_timeout ? "Time limit exceeded (wall clock)" : "Time limit exceeded");
+				wall_timeout ? "Time limit exceeded (wall clock)"
+					     : "Time limit exceeded");
 	} else if (m->exitsig && m->cg_oom_killed) {
 		/* The kernel's OOM killer hit the box: say so, never a bare signal. */
 		m->status = META_SG;
@@ -66,7 +67,8 @@ meta_classify(struct meta *m, bool timed_out, bool wall_timeout, bool interrupte
 	} else if (m->exitsig) {
 		m->status = META_SG;
 		(void) snprintf(m->message, sizeof(m->message), "Caught fatal signal %d (%s)",
-				m->exitsig, sigabbrev_np(m->exitsig) ? sigabbrev_np(m->exitsig) : "?");
+				m->exitsig,
+				sigabbrev_np(m->exitsig) ? sigabbrev_np(m->exitsig) : "?");
 	} else if (m->has_exitcode && m->exitcode != 0) {
 		m->status = META_RE;
 		if (m->cg_oom_killed)

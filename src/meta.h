@@ -27,9 +27,9 @@ struct meta {
 	enum meta_status status;
 	bool has_exitcode;
 	int exitcode;
-	int exitsig;     /* 0: none */
-	bool killed;     /* apbox killed it (time limit, interrupt) */
-	bool has_usage;  /* time, wall, rss, csw are valid */
+	int exitsig;	/* 0: none */
+	bool killed;	/* apbox killed it (time limit, interrupt) */
+	bool has_usage; /* time, wall, rss, csw are valid */
 	uint64_t time_ms, wall_ms;
 	uint64_t max_rss_kb;
 	uint64_t csw_voluntary, csw_forced;

@@ -15,8 +15,8 @@
 #include "util.h"
 
 /* Namespaces of the process modes: user first so the others are owned by it. */
-#define NS_BOX                                                                                     \
-	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |                \
+#define NS_BOX                                                                      \
+	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
 	 CLONE_NEWCGROUP | CLONE_NEWNET)
 
 /* Hardening shared by every mode that claims to sandbox something. */

@@ -18,19 +18,19 @@ enum ap_mode {
 
 /* What a mode asks for; spawn.c and the keeper act on these bits only. */
 enum {
-	PLAN_NEW_ROOT = 1 << 0,   /* mount ns + new root from binds (needs the ns flags) */
-	PLAN_DROP_CAPS = 1 << 1,  /* clear every capability set, bounding set too */
+	PLAN_NEW_ROOT = 1 << 0,	 /* mount ns + new root from binds (needs the ns flags) */
+	PLAN_DROP_CAPS = 1 << 1, /* clear every capability set, bounding set too */
 	PLAN_NO_NEW_PRIVS = 1 << 2,
-	PLAN_SECCOMP = 1 << 3,    /* load the default filter (unless --seccomp=off) */
-	PLAN_BOX_UID = 1 << 4,    /* run as the box uid/gid */
-	PLAN_USERNS = 1 << 5,     /* in a user namespace mapping the box ids */
+	PLAN_SECCOMP = 1 << 3, /* load the default filter (unless --seccomp=off) */
+	PLAN_BOX_UID = 1 << 4, /* run as the box uid/gid */
+	PLAN_USERNS = 1 << 5,  /* in a user namespace mapping the box ids */
 };
 
 struct mode_desc {
 	const char *name;    /* short name: "process" */
 	const char *ap_name; /* Activepieces name: "SANDBOX_PROCESS" */
 	enum ap_mode mode;
-	int ns_flags;        /* CLONE_NEW* for the box (CLONE_NEWNET is dropped by --share-net) */
+	int ns_flags;	     /* CLONE_NEW* for the box (CLONE_NEWNET is dropped by --share-net) */
 	unsigned plan_flags; /* PLAN_* */
 	const char *summary; /* one line for --help and check */
 };

@@ -44,7 +44,7 @@ static const struct {
 	unsigned flag;
 } opt_names[] = {
 	{"rw", MOUNTS_RW},   {"noexec", MOUNTS_NOEXEC}, {"maybe", MOUNTS_MAYBE}, {"fs", MOUNTS_FS},
-	{"dev", MOUNTS_DEV}, {"tmp", MOUNTS_TMP},       {"norec", MOUNTS_NOREC},
+	{"dev", MOUNTS_DEV}, {"tmp", MOUNTS_TMP},	{"norec", MOUNTS_NOREC},
 };
 
 /*
@@ -163,16 +163,16 @@ mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, str
 		return ap_err_set(e, 0, "no path inside the box in directory rule \"%s\"", spec);
 	in = normalise_path(copy);
 	if (!in)
-		return ap_err_set(e, 0, "\".\" or \"..\" in the inside path of directory rule \"%s\"",
-				  spec);
+		return ap_err_set(
+			e, 0, "\".\" or \"..\" in the inside path of directory rule \"%s\"", spec);
 	/* The root is apbox's own read-only tmpfs; nothing may replace it. */
 	if (strcmp(in, "/") == 0)
 		return ap_err_set(e, 0, "cannot mount over \"/\" in directory rule \"%s\"", spec);
 
 	if (outs && !*outs) {
 		if (opts)
-			return ap_err_set(e, 0, "a deletion takes no options in directory rule \"%s\"",
-					  spec);
+			return ap_err_set(
+				e, 0, "a deletion takes no options in directory rule \"%s\"", spec);
 		out->inside = TAKE_PTR(in);
 		*is_delete = true;
 		return 0;
@@ -185,8 +185,8 @@ mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, str
 				  spec);
 	if (flags & MOUNTS_TMP) {
 		if (outs)
-			return ap_err_set(e, 0, "\"tmp\" takes no host path in directory rule \"%s\"",
-					  spec);
+			return ap_err_set(
+				e, 0, "\"tmp\" takes no host path in directory rule \"%s\"", spec);
 	} else if (flags & MOUNTS_FS) {
 		if (!outs)
 			return ap_err_set(e, 0,
@@ -194,10 +194,11 @@ mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, str
 					  "(write IN=TYPE:fs)",
 					  spec);
 		if (!fs_type_allowed(outs))
-			return ap_err_set(e, 0,
-					  "filesystem type \"%s\" not allowed in directory rule \"%s\" "
-					  "(proc, sysfs, tmpfs, devpts or mqueue)",
-					  outs, spec);
+			return ap_err_set(
+				e, 0,
+				"filesystem type \"%s\" not allowed in directory rule \"%s\" "
+				"(proc, sysfs, tmpfs, devpts or mqueue)",
+				outs, spec);
 		host = xstrdup(outs);
 	} else if (!outs) {
 		host = xstrdup(in);
@@ -208,14 +209,14 @@ mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, str
 		 * happens to run.
 		 */
 		if (outs[0] != '/')
-			return ap_err_set(e, 0,
-					  "host path \"%s\" is not absolute in directory rule \"%s\"",
-					  outs, spec);
+			return ap_err_set(
+				e, 0, "host path \"%s\" is not absolute in directory rule \"%s\"",
+				outs, spec);
 		host = normalise_path(outs);
 		if (!host)
-			return ap_err_set(e, 0,
-					  "\".\" or \"..\" in the host path of directory rule \"%s\"",
-					  spec);
+			return ap_err_set(
+				e, 0, "\".\" or \"..\" in the host path of directory rule \"%s\"",
+				spec);
 	}
 	out->inside = TAKE_PTR(in);
 	out->outside = TAKE_PTR(host);
@@ -250,8 +251,7 @@ put_owned(struct mount_rules *rs, struct mount_rule *r)
 }
 
 void
-mounts_rules_put(struct mount_rules *rs, const char *inside, const char *outside,
-		 unsigned flags)
+mounts_rules_put(struct mount_rules *rs, const char *inside, const char *outside, unsigned flags)
 {
 	struct mount_rule r = {
 		.inside = xstrdup(inside),
@@ -345,7 +345,7 @@ mounts_rule_format(const struct mount_rule *r)
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NODEV  0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
 #ifndef AT_RECURSIVE
@@ -361,7 +361,7 @@ struct setattr_args {
 
 /* Sizes of the tmpfs filesystems apbox creates for itself. */
 #define ROOT_TMPFS_OPTS "mode=0755,size=4m,nr_inodes=4096"
-#define DEV_TMPFS_OPTS "mode=0755,size=64k,nr_inodes=128"
+#define DEV_TMPFS_OPTS	"mode=0755,size=64k,nr_inodes=128"
 
 enum point_kind {
 	POINT_SKIP, /* "maybe" rule whose source is missing: not mounted at all */
@@ -371,9 +371,9 @@ enum point_kind {
 
 struct build {
 	const struct mounts_plan *plan;
-	int rootfd;            /* the new root's tmpfs, a directory fd */
+	int rootfd;	       /* the new root's tmpfs, a directory fd */
 	enum point_kind *kind; /* per rule */
-	int *late_ro;          /* per rule: O_PATH fd of a mount to make read-only at the end */
+	int *late_ro;	       /* per rule: O_PATH fd of a mount to make read-only at the end */
 };
 
 static void
@@ -483,8 +483,8 @@ make_point(int rootfd, const char *inside, bool is_file)
 
 		next = strtok_r(NULL, "/", &save);
 		if (!next && is_file) {
-			nfd = openat(dfd, tok, O_CREAT | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-				     0644);
+			nfd = openat(dfd, tok,
+				     O_CREAT | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
 			if (nfd < 0)
 				return -errno;
 			(void) close(nfd);
@@ -855,9 +855,9 @@ fresh_at(int fd, const char *type, const char *opts)
 static int
 mask_proc(const struct build *b, const char *proc, struct ap_err *e)
 {
-	static const char *const masked[] = {"acpi",        "asound",     "kcore",
-					     "keys",        "latency_stats", "sched_debug",
-					     "scsi",        "timer_list", "timer_stats"};
+	static const char *const masked[] = {"acpi", "asound",	      "kcore",
+					     "keys", "latency_stats", "sched_debug",
+					     "scsi", "timer_list",    "timer_stats"};
 	static const char *const readonly[] = {"bus", "fs", "irq", "sys", "sysrq-trigger"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
@@ -948,7 +948,8 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	opts = xasprintf("%s%s", flags, extra);
 	ret = fresh_at(fd, type, opts);
 	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM)) {
-		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the host. */
+		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the
+		 * host. */
 		free(opts);
 		opts = xstrdup(flags);
 		ret = fresh_at(fd, type, opts);

@@ -28,13 +28,13 @@
 struct ap_err;
 
 enum {
-	MOUNTS_RW = 1 << 0,     /* writable; otherwise read-only, every submount too */
-	MOUNTS_NOEXEC = 1 << 1, /* MS_NOEXEC */
-	MOUNTS_MAYBE = 1 << 2,  /* skip silently when OUT does not exist */
-	MOUNTS_FS = 1 << 3,     /* mount a device-less filesystem named OUT */
-	MOUNTS_DEV = 1 << 4,    /* allow device nodes (no MS_NODEV) */
-	MOUNTS_TMP = 1 << 5,    /* a fresh, private, writable tmpfs at IN */
-	MOUNTS_NOREC = 1 << 6,  /* bind without submounts (no MS_REC) */
+	MOUNTS_RW = 1 << 0,	 /* writable; otherwise read-only, every submount too */
+	MOUNTS_NOEXEC = 1 << 1,	 /* MS_NOEXEC */
+	MOUNTS_MAYBE = 1 << 2,	 /* skip silently when OUT does not exist */
+	MOUNTS_FS = 1 << 3,	 /* mount a device-less filesystem named OUT */
+	MOUNTS_DEV = 1 << 4,	 /* allow device nodes (no MS_NODEV) */
+	MOUNTS_TMP = 1 << 5,	 /* a fresh, private, writable tmpfs at IN */
+	MOUNTS_NOREC = 1 << 6,	 /* bind without submounts (no MS_REC) */
 	MOUNTS_MINIDEV = 1 << 7, /* internal: apbox's minimal /dev (not settable by --dir) */
 };
 
@@ -55,8 +55,7 @@ struct mount_rules {
  * text: e->errnum is 0).  out is always initialised; free it with
  * mounts_rule_free().
  */
-int mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete,
-		      struct ap_err *e);
+int mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, struct ap_err *e);
 /*
  * Parse spec and add it: replace a rule with the same IN, delete on "IN=",
  * else append.  Deleting a rule that does not exist is not an error.
@@ -80,10 +79,10 @@ char *mounts_rule_format(const struct mount_rule *r);
 
 /* What the inside process needs to build the root. */
 struct mounts_plan {
-	const char *newroot;  /* host dir, existing, on which the tmpfs root is mounted */
+	const char *newroot; /* host dir, existing, on which the tmpfs root is mounted */
 	const struct mount_rules *rules; /* in order */
-	uint64_t tmp_size;    /* bytes for each MOUNTS_TMP tmpfs and /dev/shm (0: kernel default) */
-	bool hidepid;         /* mount proc with hidepid=2 (falls back to none when refused) */
+	uint64_t tmp_size; /* bytes for each MOUNTS_TMP tmpfs and /dev/shm (0: kernel default) */
+	bool hidepid;	   /* mount proc with hidepid=2 (falls back to none when refused) */
 };
 
 /*

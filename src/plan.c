@@ -27,16 +27,17 @@
 extern char **environ;
 
 int
-plan_mode(const struct ap_opts *o, const struct ap_conf *c, const struct box *b,
-	  enum ap_mode *out, struct ap_err *e)
+plan_mode(const struct ap_opts *o, const struct ap_conf *c, const struct box *b, enum ap_mode *out,
+	  struct ap_err *e)
 {
 	const char *env = getenv("AP_EXECUTION_MODE");
 
 	*out = c->mode;
 	if (env && *env) {
 		if (mode_parse(env, out) < 0)
-			return ap_err_set(e, 0, "AP_EXECUTION_MODE: unknown mode \"%s\" (one of %s)",
-					  env, mode_names());
+			return ap_err_set(e, 0,
+					  "AP_EXECUTION_MODE: unknown mode \"%s\" (one of %s)", env,
+					  mode_names());
 	}
 	if (b && b->state.initialized)
 		*out = b->state.mode;
@@ -51,8 +52,8 @@ plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *
 	const struct ap_limits *cl = &c->limits, *ol = &o->limits;
 
 	*out = *cl;
-#define TAKE(bit, field)                                                                           \
-	if (o->limits_set & (bit))                                                                 \
+#define TAKE(bit, field)           \
+	if (o->limits_set & (bit)) \
 		out->field = ol->field;
 	TAKE(LIM_MEM, mem);
 	TAKE(LIM_PROCESSES, processes);
@@ -213,7 +214,8 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			for (size_t j = 0; j < ps->rules.n;) {
 				struct mount_rule *dr = &ps->rules.v[j];
 				if (strcmp(dr->inside, nr.inside) != 0 &&
-				    path_covers(nr.inside, dr->inside) && (dr->flags & MOUNTS_MAYBE)) {
+				    path_covers(nr.inside, dr->inside) &&
+				    (dr->flags & MOUNTS_MAYBE)) {
 					mounts_rule_free(dr);
 					memmove(dr, dr + 1, (ps->rules.n - j - 1) * sizeof(*dr));
 					ps->rules.n--;
@@ -231,8 +233,10 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		p->mounts.tmp_size = c->tmp_size;
 		p->mounts.hidepid = c->hidepid;
 	} else if (o->engine_dir || o->code_dir || o->ndir_specs || o->no_default_dirs) {
-		return ap_err_set(e, 0, "--engine, --code and --dir need a mode with its own root "
-				       "(process or code-and-process), not %s", md->name);
+		return ap_err_set(e, 0,
+				  "--engine, --code and --dir need a mode with its own root "
+				  "(process or code-and-process), not %s",
+				  md->name);
 	}
 
 	if (o->hostname)
@@ -255,7 +259,8 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	build_env(ps, o, c, b, newroot, md);
 	p->envp = ps->envp;
 
-	if ((md->plan_flags & PLAN_SECCOMP) && (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
+	if ((md->plan_flags & PLAN_SECCOMP) &&
+	    (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
 		r = ap_seccomp_build(&ps->filter, e);
 		if (r < 0)
 			return ap_err_prefix(e, "seccomp");
@@ -267,7 +272,8 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->limits.processes};
 		bool own_uid = (md->plan_flags & PLAN_BOX_UID) && !b->rootless;
 		if (p->limits.processes && !(cg->have & CG_PIDS) && own_uid) {
-			p->use_nproc = true; /* the box uid is the box's alone: RLIMIT_NPROC works */
+			p->use_nproc =
+				true; /* the box uid is the box's alone: RLIMIT_NPROC works */
 			cl.pids = 0;
 		}
 		r = cg_check_limits(cg, &cl, e);

@@ -147,7 +147,7 @@ static const struct denied {
  * field, and only clone3 and unshare, both denied, can ask for it.
  */
 static const uint64_t clone_ns_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+	CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,    CLONE_NEWUSER,
 	CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
 };
 
@@ -410,8 +410,9 @@ ap_seccomp_load(const struct seccomp_filter *f, struct ap_err *e)
 		int en = errno;
 
 		if (en == EACCES)
-			return ap_err_set(e, en, "cannot load the seccomp filter "
-						 "(no_new_privs is not set)");
+			return ap_err_set(e, en,
+					  "cannot load the seccomp filter "
+					  "(no_new_privs is not set)");
 		return ap_err_set(e, en, "cannot load the seccomp filter");
 	}
 	return 0;

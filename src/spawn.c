@@ -36,7 +36,8 @@
  *          sets no_new_privs, marks every fd above 2 close-on-exec, loads the
  *          seccomp filter last, and execve()s.
  *
- * Pipes: "sync" keeper -> proxy (one byte: maps written, cgroup joined);
+ * Pipes: "sync" keeper -> proxy (byte 1: maps written, build the box; byte
+ * 2: you are in the cgroup, fork the program);
  * "report" proxy and inside -> keeper: fixed-size records, an error (struct
  * ap_err, from the proxy's setup or the inside's failed execve) or the
  * inside's final wait status.  Both ends are close-on-exec, so a successful
@@ -276,9 +277,9 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 
 	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Stage 1: our id maps are written. */
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);
-	(void) close(sync_fd);
 
 	if (p->plan_flags & PLAN_USERNS) {
 		/* Take the box ids now, keeping our user-namespace capabilities to mount. */
@@ -310,6 +311,15 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	}
 	if (!pidns)
 		(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+	/*
+	 * Stage 2: we are in the box cgroup.  On cgroup v1 the keeper moves us
+	 * while we built the root above (a move waits for an RCU grace period);
+	 * the program is forked only now, so it is born inside the cgroup.
+	 */
+	if (read(sync_fd, &go, 1) != 1)
+		_exit(AP_EXIT_FAIL);
+	(void) close(sync_fd);
 
 	child = fork();
 	if (child < 0) {
@@ -407,8 +417,10 @@ cpu_used_ms(const struct run_plan *p, pid_t proxy_pid)
 			if (read_file(path, buf, sizeof(buf)) <= 0)
 				continue;
 			q = strrchr(buf, ')');
-			if (!q || sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %ld %ld",
-					 &ut, &stt, &cut, &cst) != 4)
+			if (!q ||
+			    sscanf(q + 2,
+				   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %ld %ld",
+				   &ut, &stt, &cut, &cst) != 4)
 				continue;
 			total += (ut + stt + (unsigned long long) cut + (unsigned long long) cst) *
 				 1000 / (unsigned long long) tick;
@@ -480,6 +492,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	(void) signal(SIGHUP, SIG_DFL);
 	(void) signal(SIGTERM, SIG_DFL);
 	(void) signal(SIGCHLD, SIG_DFL);
+	/* A proxy that died early must not kill us through the sync pipe. */
+	(void) signal(SIGPIPE, SIG_IGN);
 	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(repp, O_CLOEXEC) < 0) {
 		ret = ap_err_set(e, errno, "cannot create pipes");
 		goto out;
@@ -490,7 +504,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	if (pid < 0) {
 		int en = errno;
 		if (en == EPERM || en == EINVAL || en == ENOSPC || en == EUSERS)
-			ret = ap_err_set(e, en, "cannot create the box's namespaces (run 'apbox check')");
+			ret = ap_err_set(e, en,
+					 "cannot create the box's namespaces (run 'apbox check')");
 		else
 			ret = ap_err_set(e, en, "cannot start the box");
 		goto out;
@@ -511,13 +526,19 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (ret < 0)
 			goto kill;
 	}
+	/* Stage 1: the proxy may build the box while we move it into the cgroup. */
+	if (write(syncp[1], "1", 1) != 1) {
+		ret = ap_err_set(e, errno, "cannot release the box");
+		goto kill;
+	}
 	if (cg_clone_fd(p->cg) < 0) {
 		/* v1: join before the program runs a single instruction of its own. */
 		ret = cg_attach(p->cg, pid, e);
 		if (ret < 0)
 			goto kill;
 	}
-	if (write(syncp[1], "g", 1) != 1) {
+	/* Stage 2: the proxy may fork the program. */
+	if (write(syncp[1], "2", 1) != 1) {
 		ret = ap_err_set(e, errno, "cannot release the box");
 		goto kill;
 	}
@@ -620,8 +641,10 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	} else if (WIFEXITED(st) && !timed_out && !interrupted) {
 		/* The proxy ended without a report: it failed in a way it could not tell. */
 		m->status = META_XX;
-		ret = ap_err_set(e, 0, "the box ended without reporting the program's fate "
-				       "(status %d)", WEXITSTATUS(st));
+		ret = ap_err_set(e, 0,
+				 "the box ended without reporting the program's fate "
+				 "(status %d)",
+				 WEXITSTATUS(st));
 		ap_err_format(e, m->message, sizeof(m->message));
 		goto out;
 	}
@@ -649,6 +672,12 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 kill:
 	(void) kill(pid, SIGKILL);
 	(void) waitpid(pid, NULL, 0);
+	/* The proxy may have failed first (and our write or attach failed because of it). */
+	if (repp[0] >= 0 && read_reports(repp[0], &err_rep, &status_rep) == 0 &&
+	    err_rep.kind == REPORT_ERROR) {
+		*e = err_rep.err;
+		ret = ap_err_ret(e);
+	}
 	m->status = META_XX;
 	ap_err_format(e, m->message, sizeof(m->message));
 out:

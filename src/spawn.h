@@ -21,16 +21,16 @@ struct seccomp_filter;
 /* Everything a run needs, decided before anything is touched. */
 struct run_plan {
 	const char *mode_name;
-	int ns_flags;        /* CLONE_NEW* */
+	int ns_flags;	     /* CLONE_NEW* */
 	unsigned plan_flags; /* PLAN_* */
 	const struct box *box;
 	struct cg *cg;
 	struct ap_limits limits;
 	bool extra_is_absolute;
-	bool use_nproc;             /* RLIMIT_NPROC instead of a pids cgroup */
-	struct mounts_plan mounts;  /* PLAN_NEW_ROOT only */
-	const char *hostname;       /* CLONE_NEWUTS only */
-	const char *cwd;            /* working directory, as the program sees it */
+	bool use_nproc;		   /* RLIMIT_NPROC instead of a pids cgroup */
+	struct mounts_plan mounts; /* PLAN_NEW_ROOT only */
+	const char *hostname;	   /* CLONE_NEWUTS only */
+	const char *cwd;	   /* working directory, as the program sees it */
 	char **argv;
 	char **envp;
 	int stdin_fd, stdout_fd, stderr_fd; /* -1: inherit */
@@ -39,7 +39,7 @@ struct run_plan {
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
 	const struct seccomp_filter *filter; /* NULL: none */
 	bool rootless;
-	uid_t uid;  /* ids the program runs as (inside view) */
+	uid_t uid; /* ids the program runs as (inside view) */
 	gid_t gid;
 	uid_t map_uid; /* outside ids the inside ids map to (PLAN_USERNS) */
 	gid_t map_gid;

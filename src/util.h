@@ -18,20 +18,20 @@ void freep(void *p);
 void closep(int *fd);
 void fclosep(FILE **f);
 
-#define cleanup_free __attribute__((cleanup(freep)))
-#define cleanup_close __attribute__((cleanup(closep)))
+#define cleanup_free   __attribute__((cleanup(freep)))
+#define cleanup_close  __attribute__((cleanup(closep)))
 #define cleanup_fclose __attribute__((cleanup(fclosep)))
-#define TAKE_FD(fd)                                                                                \
-	({                                                                                         \
-		int fd_ = (fd);                                                                    \
-		(fd) = -1;                                                                         \
-		fd_;                                                                               \
+#define TAKE_FD(fd)             \
+	({                      \
+		int fd_ = (fd); \
+		(fd) = -1;      \
+		fd_;            \
 	})
-#define TAKE_PTR(p)                                                                                \
-	({                                                                                         \
-		__typeof__(p) p_ = (p);                                                            \
-		(p) = NULL;                                                                        \
-		p_;                                                                                \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) p_ = (p); \
+		(p) = NULL;             \
+		p_;                     \
 	})
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,9 +3,11 @@
 # Every long option that "apbox --help" prints is documented in apbox(1), and
 # every option apbox(1) documents is in --help.
 #
-# Usage: tests/check-usage.sh [APBOX [MANPAGE.adoc]]
+# Usage: tests/check-usage.sh [APBOX [MANPAGE.adoc [COMPLETION]]]
 #   APBOX defaults to $APBOX, MANPAGE to $APBOX_SRCDIR/doc/apbox.1.adoc (the
 #   variables "make check" exports), else to the paths relative to this file.
+#   COMPLETION (default etc/bash-completion/apbox beside MANPAGE's doc/, when
+#   it exists) must offer every long option of --help too; "" skips that.
 #
 # Output is TAP: one test per option found on either side, then the plan.
 # Exit status: 0 all documented, 1 a mismatch (each named on a "not ok" line
@@ -24,6 +26,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 apbox=${1:-${APBOX:-$here/../build/src/apbox}}
 adoc=${2:-${APBOX_SRCDIR:+$APBOX_SRCDIR/doc/apbox.1.adoc}}
 adoc=${adoc:-$here/../doc/apbox.1.adoc}
+if [ $# -ge 3 ]; then
+	compl=$3
+else
+	compl=$(dirname "$adoc")/../etc/bash-completion/apbox
+	[ -r "$compl" ] || compl=
+fi
 
 if [ ! -x "$apbox" ]; then
 	echo "1..0 # SKIP no apbox binary at $apbox"
@@ -96,5 +104,18 @@ while read -r opt; do
 		echo "ok $n - $opt"
 	fi
 done < "$tmp/all"
+if [ -n "$compl" ]; then
+	while read -r opt _; do
+		n=$((n + 1))
+		# a whole word of the file: between blanks, quotes, "|", "(" or ")"
+		if grep -q -E -e "(^|[[:space:]'\"|(])${opt}([[:space:]'\"|)]|\$)" "$compl"; then
+			echo "ok $n - completion offers $opt"
+		else
+			echo "not ok $n - $opt is in apbox --help but not in $(basename "$compl") (bash completion)"
+			echo "check-usage: $opt is in apbox --help but not in $compl" >&2
+			failed=1
+		fi
+	done < "$tmp/help.opts"
+fi
 echo "1..$n"
 exit $failed

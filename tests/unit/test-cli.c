@@ -9,8 +9,8 @@
 #include "mode.h"
 #include "tap.h"
 
-#define ARGV(...) ((char *[]){"apbox", __VA_ARGS__, NULL})
-#define ARGC(...) ((int) (sizeof((char *[]){"apbox", __VA_ARGS__}) / sizeof(char *)))
+#define ARGV(...)	 ((char *[]){"apbox", __VA_ARGS__, NULL})
+#define ARGC(...)	 ((int) (sizeof((char *[]){"apbox", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(o, e, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (e))
 
 int
@@ -34,12 +34,14 @@ main(void)
 	TAP_IS_STR(o.argv[2], "exit 7", "run: program args");
 	cli_opts_free(&o);
 
-	TAP_IS_INT(PARSE(&o, &e, "run", "--", "prog", "-b", "--mem"), 0, "run: program flags untouched");
+	TAP_IS_INT(PARSE(&o, &e, "run", "--", "prog", "-b", "--mem"), 0,
+		   "run: program flags untouched");
 	TAP_IS_INT(o.argc, 3, "run: program keeps its flags");
 	tap_ok(!o.has_box_id, "run: -b after -- is the program's");
 	cli_opts_free(&o);
 
-	TAP_IS_INT(PARSE(&o, &e, "-v", "--config", "/x.conf", "init", "-b", "2"), 0, "global options");
+	TAP_IS_INT(PARSE(&o, &e, "-v", "--config", "/x.conf", "init", "-b", "2"), 0,
+		   "global options");
 	TAP_IS_STR(o.config, "/x.conf", "global: config");
 	TAP_IS_INT(o.cmd, CMD_INIT, "global: then init");
 	ap_verbosity = 0;
@@ -54,7 +56,8 @@ main(void)
 	cli_opts_free(&o);
 	tap_ok(PARSE(&o, &e, "init", "--json") < 0, "scope: --json only for check");
 	cli_opts_free(&o);
-	tap_ok(PARSE(&o, &e, "--mem", "1M", "run", "--", "x") < 0, "scope: run option before command");
+	tap_ok(PARSE(&o, &e, "--mem", "1M", "run", "--", "x") < 0,
+	       "scope: run option before command");
 	cli_opts_free(&o);
 	tap_ok(PARSE(&o, &e, "bogus") < 0, "unknown command");
 	tap_ok(strstr(e.msg, "unknown command \"bogus\"") != NULL, "unknown command: message");

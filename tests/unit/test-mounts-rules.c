@@ -232,8 +232,8 @@ test_add_replace_delete(void)
 	free(s);
 
 	/* delete everything, then free an empty set */
-	for (const char *const *d = (const char *const[]){"/box=", "/bin=", "/proc=", "/dev=",
-							      "/tmp=", NULL};
+	for (const char *const *d =
+		     (const char *const[]){"/box=", "/bin=", "/proc=", "/dev=", "/tmp=", NULL};
 	     *d; d++)
 		(void) mounts_rules_add(&rs, *d, &e);
 	TAP_IS_INT(rs.n, 0, "all deleted");
