@@ -43,6 +43,9 @@ struct box {
 	struct box_state state; /* as read under the lock */
 };
 
+/* The file in <box_root>/<id> that caches the compiled seccomp filter. */
+#define BOX_SECCOMP_CACHE "seccomp.bpf"
+
 /* Compute paths and ids; checks id < num_boxes.  No system access. */
 int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);
 void box_close(struct box *b);

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "meta.h"
 #include "plan.h"
+#include "seccomp.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -56,6 +57,21 @@ open_box(struct ctx *x, struct box *b)
 	return box_lock(b, x->o.wait, &x->e);
 }
 
+/* Compile the seccomp filter once per box, so that run only reads it. */
+static void
+cache_seccomp(const struct box *b)
+{
+	struct seccomp_filter *f = NULL;
+	struct ap_err e;
+	cleanup_close int fd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || ap_seccomp_build(&f, &e) < 0)
+		return;
+	if (ap_seccomp_save(f, fd, BOX_SECCOMP_CACHE, &e) < 0)
+		ap_log(1, "%s", e.msg); /* run compiles it then: slower, not wrong */
+	ap_seccomp_free(f);
+}
+
 static int
 cmd_init(struct ctx *x)
 {
@@ -81,6 +97,7 @@ cmd_init(struct ctx *x)
 	if (r < 0)
 		goto out;
 	created = true;
+	cache_seccomp(&b);
 	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
 		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
 		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);

@@ -9,6 +9,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,9 +262,13 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 
 	if ((md->plan_flags & PLAN_SECCOMP) &&
 	    (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
-		r = ap_seccomp_build(&ps->filter, e);
-		if (r < 0)
-			return ap_err_prefix(e, "seccomp");
+		cleanup_close int dfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* init compiled it into the box; compile it here only when that is missing */
+		if (dfd < 0 || ap_seccomp_read(&ps->filter, dfd, BOX_SECCOMP_CACHE) < 0) {
+			r = ap_seccomp_build(&ps->filter, e);
+			if (r < 0)
+				return ap_err_prefix(e, "seccomp");
+		}
 		p->filter = ps->filter;
 	}
 

@@ -23,6 +23,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <sched.h>
 #include <stdint.h>
@@ -422,6 +423,61 @@ void
 ap_seccomp_free(struct seccomp_filter *f)
 {
 	free(f);
+}
+
+/*
+ * The compiled program is the same for every run of an apbox build, and
+ * compiling it costs about a millisecond, so init stores it in the box and
+ * run reads it back.  The header names the apbox version: a cache written
+ * by another version is never used.
+ */
+#define CACHE_MAGIC "apbox-seccomp-1 " PACKAGE_VERSION "\n"
+
+int
+ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name, struct ap_err *e)
+{
+	size_t len = f->prog.len * sizeof(struct sock_filter);
+	cleanup_close int fd = -1;
+
+	(void) unlinkat(dirfd, name, 0);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot create the seccomp cache \"%s\"", name);
+	if (write(fd, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1) != (ssize_t) sizeof(CACHE_MAGIC) - 1 ||
+	    write(fd, f->insns, len) != (ssize_t) len)
+		return ap_err_set(e, errno ? errno : EIO, "cannot write the seccomp cache \"%s\"",
+				  name);
+	return 0;
+}
+
+int
+ap_seccomp_read(struct seccomp_filter **out, int dirfd, const char *name)
+{
+	char buf[sizeof(CACHE_MAGIC) - 1 + BPF_MAXINSNS * sizeof(struct sock_filter) + 1];
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct seccomp_filter *f;
+	size_t hdr = sizeof(CACHE_MAGIC) - 1, len;
+	ssize_t n;
+
+	*out = NULL;
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	if ((size_t) n <= hdr || (size_t) n == sizeof(buf) || memcmp(buf, CACHE_MAGIC, hdr) != 0)
+		return -EINVAL;
+	len = (size_t) n - hdr;
+	if (len % sizeof(struct sock_filter) != 0)
+		return -EINVAL;
+	f = malloc(sizeof(*f) + len);
+	if (!f)
+		return -ENOMEM;
+	memcpy(f->insns, buf + hdr, len);
+	f->prog.len = (unsigned short) (len / sizeof(struct sock_filter));
+	f->prog.filter = f->insns;
+	*out = f;
+	return 0;
 }
 
 int

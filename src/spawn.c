@@ -329,10 +329,13 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	if (child == 0)
 		inside(p, report_fd);
 
-	/* The proxy needs no privilege from here on, and nobody may ptrace it. */
+	/*
+	 * The proxy needs no privilege from here on, and nobody may ptrace it.
+	 * It never executes anything, so its bounding set does not matter.
+	 */
 	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (p->plan_flags & PLAN_DROP_CAPS)
-		(void) caps_drop_all(&e);
+		(void) caps_clear(&e);
 	(void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 
 	(void) sigemptyset(&set);

@@ -109,3 +109,21 @@ teardown() { teardown_world; }
 	run -125 "$APBOX" run -b "$BOX" --dir /data=/tmp -- /bin/true
 	assert_output --partial "process or code-and-process"
 }
+
+@test "modes: init caches the compiled filter; a damaged or foreign cache is not trusted" {
+	requires root
+	init_box --mode code-only
+	[ -s "$BOX_ROOT/$BOX/seccomp.bpf" ]
+	head -1 "$BOX_ROOT/$BOX/seccomp.bpf" | grep -q "^apbox-seccomp-1 "
+	# a cache from another version, whose program would allow everything
+	printf 'apbox-seccomp-1 0.0.0-other\n\006\000\000\000\000\000\377\177' > "$BOX_ROOT/$BOX/seccomp.bpf"
+	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
+	assert_success
+	# a truncated one
+	head -c 40 /dev/zero > "$BOX_ROOT/$BOX/seccomp.bpf"
+	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
+	assert_success
+	rm "$BOX_ROOT/$BOX/seccomp.bpf"
+	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
+	assert_success
+}
