@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 PKGS="autoconf automake autoconf-archive pkgconf make gcc libc6-dev libcap-dev libmount-dev
-libinih-dev libseccomp-dev bats bats-assert bats-support nodejs iproute2 procps util-linux"
+libinih-dev libseccomp-dev bats bats-assert bats-support nodejs npm iproute2 procps util-linux
+asciidoctor"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -22,8 +23,9 @@ install_deps() {
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 			missing="$missing $p"
 	done
-	# node may come from elsewhere than Debian's package: only install it when absent
-	case " $missing " in *" nodejs "*) command -v node >/dev/null && missing=$(echo "$missing" | sed 's/ nodejs//') ;; esac
+	# node and npm may come from elsewhere than Debian's packages: only install when absent
+	command -v node >/dev/null && missing=$(echo "$missing" | sed 's/ nodejs//')
+	command -v npm >/dev/null && missing=$(echo "$missing" | sed 's/ npm//')
 	[ -z "$missing" ] && return 0
 	echo "installing:$missing" >&2
 	as_root apt-get update -q

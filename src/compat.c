@@ -214,6 +214,7 @@ getopt_error(int c, const char *arg, struct ap_err *e)
 struct state {
 	enum ap_cmd cmd;
 	int cmd_opt;
+	bool help;
 	bool has_mem, has_cg_mem;
 	uint64_t mem, cg_mem;
 };
@@ -225,9 +226,9 @@ set_cmd(struct state *st, int c, struct ap_err *e)
 		int val;
 		enum ap_cmd cmd;
 	} map[] = {
-		{OPT_INIT, CMD_INIT},          {OPT_RUN, CMD_RUN},
-		{OPT_CLEANUP, CMD_CLEANUP},    {OPT_CHECK_CONFIG, CMD_CHECK},
-		{OPT_VERSION, CMD_VERSION},    {OPT_HELP, CMD_HELP},
+		{OPT_INIT, CMD_INIT},	    {OPT_RUN, CMD_RUN},
+		{OPT_CLEANUP, CMD_CLEANUP}, {OPT_CHECK_CONFIG, CMD_CHECK},
+		{OPT_VERSION, CMD_VERSION},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
@@ -271,8 +272,11 @@ parse_one(struct ap_opts *o, struct state *st, int c, const char *arg, struct ap
 	case OPT_CLEANUP:
 	case OPT_CHECK_CONFIG:
 	case OPT_VERSION:
-	case OPT_HELP:
 		return set_cmd(st, c, e);
+	case OPT_HELP:
+		/* not an isolate option; with any command, the usage wins */
+		st->help = true;
+		return 0;
 	case 'b':
 		if (parse_u64(arg, 1U << 30, &o->box_id) < 0)
 			return ap_err_set(e, 0, "--box-id: bad box id \"%s\"", arg);
@@ -442,11 +446,18 @@ compat_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	/* Messages name the program the caller ran: "isolate: ..." or "apbox: ...". */
 	ap_progname = argc > 0 && invoked_as_isolate(argv[0]) ? "isolate" : "apbox";
 
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a short-option group left half-parsed */
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	for (;;) {
+		/* The element this call starts in: it tells a long option from a short group. */
+		int at = optind > 0 ? optind : 1;
+
+		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (c == -1)
+			break;
 		if (c == '?' || c == ':')
-			return getopt_error(c, optind > 0 ? argv[optind - 1] : NULL, e);
+			return getopt_error(c, at < argc ? argv[at] : NULL, e);
 		r = parse_one(o, &st, c, optarg, e);
 		if (r < 0)
 			return r;
@@ -454,19 +465,20 @@ compat_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	o->argv = argv + optind;
 	o->argc = argc - optind;
 
-	if (st.cmd == CMD_HELP || st.cmd == CMD_VERSION) {
-		o->cmd = st.cmd;
+	if (st.help || st.cmd == CMD_VERSION) {
+		o->cmd = st.help ? CMD_HELP : CMD_VERSION;
 		return 0;
 	}
 	if (st.cmd == CMD_NONE)
-		return ap_err_set(e, 0, "no command given (--init, --run or --cleanup; "
-				       "see %s --help)", ap_progname);
+		return ap_err_set(e, 0,
+				  "no command given (--init, --run or --cleanup; see %s --help)",
+				  ap_progname);
 	o->cmd = st.cmd;
 	if (o->cmd == CMD_RUN && o->argc == 0)
 		return ap_err_set(e, 0, "--run needs a program to run (--run -- PROGRAM [ARG...])");
 	if (o->cmd != CMD_RUN && o->argc > 0)
-		return ap_err_set(e, 0, "--%s takes no arguments, not \"%s\"", long_name(st.cmd_opt),
-				  o->argv[0]);
+		return ap_err_set(e, 0, "--%s takes no arguments, not \"%s\"",
+				  long_name(st.cmd_opt), o->argv[0]);
 
 	if (st.has_mem || st.has_cg_mem) {
 		/* Both given: the smaller one, since isolate would enforce both. */
@@ -485,7 +497,7 @@ compat_usage(void)
 {
 	(void) fputs(
 		"Usage: isolate [<options>] <command>\n"
-		"       (apbox's isolate-compatible invocation; see apbox --help for its own syntax)\n"
+		"       (apbox in isolate-compatible invocation; apbox --help: its own syntax)\n"
 		"\n"
 		"Options:\n"
 		"-b, --box-id=<id>\tBox number (default 0)\n"
@@ -499,7 +511,7 @@ compat_usage(void)
 		"-D, --no-default-dirs\tDo not add default directory rules\n"
 		"-E, --env=<var>[=<val>]\tInherit <var>, or set it; unset it if <val> is empty\n"
 		"-e, --full-env\t\tInherit the whole environment\n"
-		"-x, --extra-time=<time>\tKill a program over --time only after <time> seconds of CPU\n"
+		"-x, --extra-time=<time>\tKill a program over --time only at <time> s of CPU\n"
 		"-f, --fsize=<size>\tMax size (in KB) of files that can be created\n"
 		"-m, --mem=<size>\tLimit memory to <size> KB (the box's cgroup, as --cg-mem;\n"
 		"\t\t\tnever an address-space limit, which breaks V8 and the JVM)\n"

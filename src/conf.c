@@ -117,14 +117,28 @@ parse_nboxes(const char *val, void *dst, char *why, size_t whylen)
 	return 0;
 }
 
+/* The same bounds as the command line's --processes and --open-files. */
 static int
-parse_count(const char *val, void *dst, char *why, size_t whylen)
+parse_count_max(const char *val, void *dst, uint64_t max, char *why, size_t whylen)
 {
-	int r = parse_u64(val, 1ULL << 31, dst);
+	int r = parse_u64(val, max, dst);
 
 	if (r < 0)
-		(void) snprintf(why, whylen, "bad number \"%s\"", val);
+		(void) snprintf(why, whylen, "bad number \"%s\"%s", val,
+				r == -ERANGE ? " (too large)" : "");
 	return r;
+}
+
+static int
+parse_procs(const char *val, void *dst, char *why, size_t whylen)
+{
+	return parse_count_max(val, dst, 1ULL << 22, why, whylen);
+}
+
+static int
+parse_nofile(const char *val, void *dst, char *why, size_t whylen)
+{
+	return parse_count_max(val, dst, 1ULL << 20, why, whylen);
 }
 
 static int
@@ -190,8 +204,8 @@ static const struct conf_key {
 	{"", "num_boxes", parse_nboxes, offsetof(struct ap_conf, num_boxes)},
 	{"", "mode", parse_modev, offsetof(struct ap_conf, mode)},
 	{"limits", "mem", parse_sz, offsetof(struct ap_conf, limits.mem)},
-	{"limits", "processes", parse_count, offsetof(struct ap_conf, limits.processes)},
-	{"limits", "open_files", parse_count, offsetof(struct ap_conf, limits.open_files)},
+	{"limits", "processes", parse_procs, offsetof(struct ap_conf, limits.processes)},
+	{"limits", "open_files", parse_nofile, offsetof(struct ap_conf, limits.open_files)},
 	{"limits", "fsize", parse_sz, offsetof(struct ap_conf, limits.fsize)},
 	{"limits", "stack", parse_sz, offsetof(struct ap_conf, limits.stack)},
 	{"limits", "core", parse_sz, offsetof(struct ap_conf, limits.core)},

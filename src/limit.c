@@ -30,7 +30,7 @@ set_one(int res, const char *name, uint64_t v, struct ap_err *e)
 }
 
 int
-limits_apply(const struct ap_limits *l, bool use_nproc, struct ap_err *e)
+limits_apply(const struct ap_limits *l, uint64_t nproc, struct ap_err *e)
 {
 	int r;
 
@@ -43,8 +43,7 @@ limits_apply(const struct ap_limits *l, bool use_nproc, struct ap_err *e)
 		return r;
 	if ((r = set_one(RLIMIT_CORE, "RLIMIT_CORE", l->core, e)) < 0)
 		return r;
-	if (use_nproc && l->processes &&
-	    (r = set_one(RLIMIT_NPROC, "RLIMIT_NPROC", l->processes, e)) < 0)
+	if (nproc && (r = set_one(RLIMIT_NPROC, "RLIMIT_NPROC", nproc, e)) < 0)
 		return r;
 	return 0;
 }

@@ -12,10 +12,11 @@ struct ap_err;
 struct ap_limits;
 
 /*
- * Set RLIMIT_NOFILE, FSIZE, STACK, CORE, and RLIMIT_NPROC when use_nproc
- * (the box has no pids cgroup and runs as its own uid).  Returns 0 or -errno.
+ * Set RLIMIT_NOFILE, FSIZE, STACK, CORE, and RLIMIT_NPROC to nproc when it
+ * is not 0 (the box has no pids cgroup and runs as its own uid).  Returns 0
+ * or -errno.
  */
-int limits_apply(const struct ap_limits *l, bool use_nproc, struct ap_err *e);
+int limits_apply(const struct ap_limits *l, uint64_t nproc, struct ap_err *e);
 /* CPU time (ms) at which the box is killed: 0 = never. */
 uint64_t limits_cpu_kill_ms(const struct ap_limits *l, bool extra_is_absolute);
 /* Wall time (ms) at which the box is killed: 0 = never. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -90,6 +91,15 @@ cmd_init(struct ctx *x)
 	r = box_check_searchable(&b, &x->e);
 	if (r < 0)
 		goto out;
+	if (b.state.initialized) {
+		/* Re-init resets the box: its old cgroup goes too, whatever layout it had. */
+		r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+		if (r >= 0)
+			r = cg_destroy(&cg, &x->e);
+		if (r < 0)
+			goto out;
+		cg_free(&cg);
+	}
 	r = cg_open(&cg, x->c.cg_version, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
@@ -150,14 +160,42 @@ out:
 	return r < 0 ? fail(x) : 0;
 }
 
-/* Open a caller-named output file; "-" is our stdout. */
+/*
+ * Open a caller-named output file for writing.  Such a file often lies in
+ * the box (isolate's users put meta.txt there), where the box's program may
+ * have planted a symlink or a hard link to a host file: never follow a
+ * symlink in the last component, never write to anything but a regular file
+ * with one link, and truncate only after checking.
+ */
+static int
+open_output(const char *path, struct ap_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		(void) close(fd);
+		return ap_err_set(e, EPERM, "cannot write \"%s\": not a plain file", path);
+	}
+	if (ftruncate(fd, 0) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
+		int en = errno;
+		(void) close(fd);
+		return ap_err_set(e, en, "cannot truncate \"%s\"", path);
+	}
+	return fd;
+}
+
+/* Open the meta file; "-" is our stdout. */
 static FILE *
 open_meta(const char *path, struct ap_err *e)
 {
 	FILE *f;
+	int fd;
 
 	if (strcmp(path, "-") == 0) {
-		int fd = dup(1);
+		fd = dup(1);
 		if (fd < 0 || !(f = fdopen(fd, "w"))) {
 			(void) ap_err_set(e, errno,
 					  "cannot write the meta file to standard output");
@@ -165,9 +203,14 @@ open_meta(const char *path, struct ap_err *e)
 		}
 		return f;
 	}
-	f = fopen(path, "we");
-	if (!f)
+	fd = open_output(path, e);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f) {
 		(void) ap_err_set(e, errno, "cannot open meta file \"%s\"", path);
+		(void) close(fd);
+	}
 	return f;
 }
 
@@ -183,19 +226,15 @@ open_stdio(struct ctx *x, struct run_plan *p)
 	} else {
 		if (o->stdin_path && (p->stdin_fd = open(o->stdin_path, O_RDONLY | O_CLOEXEC)) < 0)
 			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdin_path);
-		if (o->stdout_path &&
-		    (p->stdout_fd = open(o->stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-					 0644)) < 0)
-			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stdout_path);
-		if (o->stderr_path &&
-		    (p->stderr_fd = open(o->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-					 0644)) < 0)
-			return ap_err_set(&x->e, errno, "cannot open \"%s\"", o->stderr_path);
+		if (o->stdout_path && (p->stdout_fd = open_output(o->stdout_path, &x->e)) < 0)
+			return p->stdout_fd;
+		if (o->stderr_path && (p->stderr_fd = open_output(o->stderr_path, &x->e)) < 0)
+			return p->stderr_fd;
 	}
 	if (o->stderr_to_stdout) {
 		p->stderr_to_stdout = true;
 		p->stderr_fd = p->stdout_fd >= 0 ? p->stdout_fd : 1;
-		p->stderr_inside = o->stdio_inside ? o->stdout_path : NULL;
+		p->stderr_inside = NULL;
 	}
 	return 0;
 }
@@ -234,7 +273,7 @@ cmd_run(struct ctx *x)
 	struct box b;
 	struct cg cg = {0};
 	struct plan_store ps = {0};
-	struct meta m = {.box_id = -1};
+	struct meta m = {.box_id = -1, .isolate_text = x->o.compat};
 	cleanup_fclose FILE *meta = NULL;
 	struct cg_limits cl;
 	enum ap_mode mode;
@@ -275,7 +314,7 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	cl.mem = ps.run.limits.mem;
-	cl.pids = ps.run.use_nproc ? 0 : ps.run.limits.processes;
+	cl.pids = ps.run.pids;
 	r = cg_prepare(&cg, &cl, &x->e);
 	if (r < 0)
 		goto out;
@@ -334,7 +373,6 @@ main(int argc, char **argv)
 
 	memset(&x, 0, sizeof(x));
 	if (compat_detect(argc, argv)) {
-		ap_progname = "isolate";
 		r = compat_parse(argc, argv, &x.o, &x.e);
 		x.o.compat = true;
 	} else {

@@ -49,6 +49,8 @@ meta_format_parse(const char *s, enum meta_format *out)
 void
 meta_classify(struct meta *m, bool timed_out, bool wall_timeout, bool interrupted)
 {
+	const char *abbrev = m->exitsig ? sigabbrev_np(m->exitsig) : NULL;
+
 	if (m->status == META_XX)
 		return;
 	if (timed_out) {
@@ -56,28 +58,29 @@ meta_classify(struct meta *m, bool timed_out, bool wall_timeout, bool interrupte
 		(void) snprintf(m->message, sizeof(m->message), "%s",
 				wall_timeout ? "Time limit exceeded (wall clock)"
 					     : "Time limit exceeded");
-	} else if (m->exitsig && m->cg_oom_killed) {
+	} else if (interrupted) {
+		m->status = META_SG;
+		(void) snprintf(m->message, sizeof(m->message), "Interrupted");
+	} else if (m->exitsig && m->cg_oom_killed && !m->isolate_text) {
 		/* The kernel's OOM killer hit the box: say so, never a bare signal. */
 		m->status = META_SG;
 		(void) snprintf(m->message, sizeof(m->message),
 				"Out of memory (killed by signal %d)", m->exitsig);
-	} else if (interrupted) {
-		m->status = META_SG;
-		(void) snprintf(m->message, sizeof(m->message), "Interrupted");
 	} else if (m->exitsig) {
+		/* isolate's words in compatible invocation; cg-oom-killed:1 still tells */
 		m->status = META_SG;
-		(void) snprintf(m->message, sizeof(m->message), "Caught fatal signal %d (%s)",
-				m->exitsig,
-				sigabbrev_np(m->exitsig) ? sigabbrev_np(m->exitsig) : "?");
-	} else if (m->has_exitcode && m->exitcode != 0) {
-		m->status = META_RE;
-		if (m->cg_oom_killed)
-			(void) snprintf(m->message, sizeof(m->message),
-					"Exited with error status %d (out of memory in the box)",
-					m->exitcode);
+		if (m->isolate_text || !abbrev)
+			(void) snprintf(m->message, sizeof(m->message), "Caught fatal signal %d",
+					m->exitsig);
 		else
 			(void) snprintf(m->message, sizeof(m->message),
-					"Exited with error status %d", m->exitcode);
+					"Caught fatal signal %d (%s)", m->exitsig, abbrev);
+	} else if (m->has_exitcode && m->exitcode != 0) {
+		m->status = META_RE;
+		(void) snprintf(m->message, sizeof(m->message), "Exited with error status %d%s",
+				m->exitcode,
+				m->cg_oom_killed && !m->isolate_text ? " (out of memory in the box)"
+								     : "");
 	} else {
 		m->status = META_OK;
 		m->message[0] = '\0';
@@ -173,7 +176,8 @@ meta_write(FILE *f, const struct meta *m, enum meta_format fmt)
 		emit_u(&em, "cg-oom-killed", 1);
 	if (m->has_exitcode)
 		emit_u(&em, "exitcode", (uint64_t) m->exitcode);
-	if (m->exitsig)
+	/* isolate writes no exitsig for a time limit */
+	if (m->exitsig && !(m->isolate_text && m->status == META_TO))
 		emit_u(&em, "exitsig", (uint64_t) m->exitsig);
 	if (m->mode)
 		emit_s(&em, "mode", m->mode);

@@ -39,6 +39,7 @@ struct meta {
 	char message[300];
 	const char *mode; /* mode name */
 	int box_id;
+	bool isolate_text; /* messages and keys exactly as isolate writes them */
 };
 
 /* Fill status and message from the facts (exitcode/exitsig/killed/oom/timeouts). */

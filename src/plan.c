@@ -272,15 +272,24 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		p->filter = ps->filter;
 	}
 
-	/* Limits the host cannot enforce are refused, never silently dropped. */
-	{
-		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->limits.processes};
+	/*
+	 * Limits the host cannot enforce are refused, never silently dropped.
+	 * The proxy is one of the box's processes (in its cgroup, and under the
+	 * box uid when it shares the program's user namespace): the program
+	 * gets the N processes it asked for.
+	 */
+	if (p->limits.processes) {
 		bool own_uid = (md->plan_flags & PLAN_BOX_UID) && !b->rootless;
-		if (p->limits.processes && !(cg->have & CG_PIDS) && own_uid) {
-			p->use_nproc =
-				true; /* the box uid is the box's alone: RLIMIT_NPROC works */
-			cl.pids = 0;
-		}
+		bool proxy_is_box_uid = md->plan_flags & PLAN_USERNS;
+
+		if (cg->have & CG_PIDS)
+			p->pids = p->limits.processes + 1;
+		else if (own_uid) /* the box uid is the box's alone: RLIMIT_NPROC works */
+			p->nproc = p->limits.processes + (proxy_is_box_uid ? 1 : 0);
+	}
+	{
+		struct cg_limits cl = {.mem = p->limits.mem,
+				       .pids = p->nproc ? 0 : p->limits.processes};
 		r = cg_check_limits(cg, &cl, e);
 		if (r < 0)
 			return r;

@@ -149,6 +149,12 @@ setup_stdio_inside(const struct run_plan *p, struct ap_err *e)
 	if (p->stdout_inside &&
 	    (r = open_inside(p->stdout_inside, O_WRONLY | O_CREAT | O_TRUNC, 1, e)) < 0)
 		return r;
+	if (p->stderr_to_stdout) {
+		/* One open file for both (isolate's dup2(1, 2)): a shared offset, no overwrites. */
+		if (p->stdout_inside && dup2(1, 2) < 0)
+			return ap_err_set(e, errno, "cannot redirect standard error");
+		return 0;
+	}
 	if (p->stderr_inside &&
 	    (r = open_inside(p->stderr_inside, O_WRONLY | O_CREAT | O_TRUNC, 2, e)) < 0)
 		return r;
@@ -177,7 +183,7 @@ inside(const struct run_plan *p, int report_fd)
 		(void) ap_err_set(&e, errno, "cannot change directory to \"%s\"", p->cwd);
 		child_fail(report_fd, &e);
 	}
-	if ((r = limits_apply(&p->limits, p->use_nproc, &e)) < 0)
+	if ((r = limits_apply(&p->limits, p->nproc, &e)) < 0)
 		child_fail(report_fd, &e);
 
 	/*
@@ -629,8 +635,9 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			/* isolate: a program that cannot be executed is RE, not XX */
 			m->has_exitcode = true;
 			m->exitcode = e->exitcode;
-			ap_err_format(e, m->message, sizeof(m->message));
-			m->status = META_RE;
+			meta_classify(m, false, false, false);
+			if (!m->isolate_text) /* isolate says only "Exited with error status 127" */
+				ap_err_format(e, m->message, sizeof(m->message));
 			ret = 0;
 			goto out;
 		}

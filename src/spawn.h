@@ -27,7 +27,8 @@ struct run_plan {
 	struct cg *cg;
 	struct ap_limits limits;
 	bool extra_is_absolute;
-	bool use_nproc;		   /* RLIMIT_NPROC instead of a pids cgroup */
+	uint64_t nproc;		   /* RLIMIT_NPROC (no pids cgroup); 0: none */
+	uint64_t pids;		   /* pids.max of the box cgroup; 0: none */
 	struct mounts_plan mounts; /* PLAN_NEW_ROOT only */
 	const char *hostname;	   /* CLONE_NEWUTS only */
 	const char *cwd;	   /* working directory, as the program sees it */

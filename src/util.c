@@ -356,6 +356,34 @@ mkdirat_nofollow(int dirfd, const char *name, mode_t mode)
 	return fd;
 }
 
+/*
+ * Open a directory for listing, even one its owner (an ordinary caller, for
+ * a rootless box) left without permissions: make it 0700 first.  The mode
+ * is changed through an O_PATH descriptor of that very inode, so a symlink
+ * swapped in meanwhile is never followed.
+ */
+static int
+open_dir_owned(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char proc[64];
+	int pfd, r;
+
+	if (fd >= 0 || errno != EACCES)
+		return fd;
+	pfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	(void) snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	r = chmod(proc, 0700);
+	(void) close(pfd);
+	if (r < 0) {
+		errno = EACCES;
+		return -1;
+	}
+	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 /* Depth-first removal of the contents of dirfd (which is on device dev). */
 static int
 remove_contents(int dirfd, dev_t dev, unsigned depth)
@@ -393,13 +421,12 @@ remove_contents(int dirfd, dev_t dev, unsigned depth)
 				ret = ret ? ret : -EBUSY;
 				continue;
 			}
-			sub = openat(dirfd, de->d_name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			sub = open_dir_owned(dirfd, de->d_name);
 			if (sub < 0) {
 				ret = ret ? ret : -errno;
 				continue;
 			}
-			/* Make sure we can list and unlink what the box user left 0000. */
+			/* Make sure we can unlink what the box user left read-only. */
 			(void) fchmod(sub, 0700);
 			{
 				int r = remove_contents(sub, dev, depth + 1);
@@ -433,7 +460,7 @@ remove_tree_at(int dirfd, const char *name)
 		return -errno;
 	if (pst.st_dev != st.st_dev)
 		return -EBUSY;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_dir_owned(dirfd, name);
 	if (fd < 0)
 		return -errno;
 	(void) fchmod(fd, 0700);

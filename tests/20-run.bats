@@ -183,8 +183,8 @@ teardown() { teardown_world; }
 	run_box --wall-time 0.5 -- /bin/sh -c 'sleep 30 & sleep 30 & (setsid sleep 31 &) ; wait'
 	[ "$status" -eq 137 ]
 	sleep 0.2
-	run pgrep -f 'sleep 3[01]'
-	[ "$status" -ne 0 ] || fail "left behind: $(pgrep -af 'sleep 3[01]')"
+	run pgrep -f '^sleep 3[01]$'
+	[ "$status" -ne 0 ] || fail "left behind: $(pgrep -af '^sleep 3[01]$')"
 }
 
 @test "time: --extra-time lets the program run past --time" {
@@ -213,7 +213,7 @@ teardown() { teardown_world; }
 	assert_meta exitsig 15
 	assert_meta killed 1
 	assert_meta message Interrupted
-	run pgrep -f 'sleep 30'
+	run pgrep -f '^(/bin/)?sleep 30$'
 	[ "$status" -ne 0 ]
 }
 

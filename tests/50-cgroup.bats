@@ -90,3 +90,13 @@ box_cgroups() {
 	assert_success
 	refute_meta cg-oom-killed
 }
+
+@test "cgroup: re-init with another cgroup setting removes the old box cgroup" {
+	requires cgroup_mem
+	init_box
+	[ -n "$(box_cgroups)" ]
+	printf 'version = none\n' >> "$APBOX_CONFIG"
+	init_box
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+	grep -q "cg=none" "$LOCK_ROOT/$BOX"
+}

@@ -92,8 +92,8 @@ sigkill_test() {
 	wait "$pid" 2>/dev/null || true
 	run -0 "$APBOX" cleanup -b "$BOX"
 	sleep 0.2
-	run pgrep -f "sleep 61"
-	[ "$status" -ne 0 ] || fail "left behind: $(pgrep -af 'sleep 61' | head)"
+	run pgrep -f '^sleep 61$'
+	[ "$status" -ne 0 ] || fail "left behind: $(pgrep -af '^sleep 61$' | head)"
 	[ ! -e "$BOX_ROOT/$BOX" ]
 	for d in /sys/fs/cgroup/*/"$CG_PARENT"/box-"$BOX"; do [ ! -d "$d" ] || fail "cgroup $d left"; done
 	after=$(host_mounts)
@@ -105,3 +105,14 @@ sigkill_test() {
 
 @test "limits: after kill -9 of apbox, cleanup leaves nothing (unsandboxed)" { sigkill_test unsandboxed; }
 @test "limits: after kill -9 of apbox, cleanup leaves nothing (process)" { sigkill_test process; }
+
+@test "limits: --processes 1 allows the program itself and no child" {
+	prepare process
+	run_box --processes 1 -- /bin/true
+	assert_success
+	run_box --processes 1 -- /bin/sh -c '/bin/true; echo after'
+	assert_output --partial "Cannot fork"
+	run_box --processes 2 -- /bin/sh -c '/bin/true && echo forked'
+	assert_success
+	assert_output forked
+}

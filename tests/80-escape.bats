@@ -141,8 +141,8 @@ teardown() {
 	run_box -- /bin/sh -c '(setsid sleep 97 &) ; (sleep 98 &); echo started'
 	assert_success
 	sleep 0.3
-	run pgrep -f 'sleep 9[78]'
-	[ "$status" -ne 0 ] || fail "survivors: $(pgrep -af 'sleep 9[78]')"
+	run pgrep -f '^sleep 9[78]$'
+	[ "$status" -ne 0 ] || fail "survivors: $(pgrep -af '^sleep 9[78]$')"
 }
 
 @test "escape: the host's hostname and environment do not leak" {
@@ -163,4 +163,27 @@ teardown() {
 	run_box -- /bin/sh -c 'for d in / /usr /usr/bin /bin /lib /etc /proc/sys /dev; do touch $d/apbox-x 2>/dev/null && echo "wrote $d"; done; echo done'
 	assert_success
 	refute_output --partial wrote
+}
+
+@test "escape: a symlink planted where the caller's meta file goes is not followed" {
+	echo precious > "$WORLD/victim"
+	chmod 666 "$WORLD/victim"
+	run_box -- /bin/sh -c "ln -s $WORLD/victim /box/meta.txt"
+	assert_success
+	run "$APBOX" run -b "$BOX" --meta "$BOX_ROOT/$BOX/box/meta.txt" -- /bin/true
+	[ "$status" -eq 125 ]
+	assert_output --partial "apbox: cannot open \"$BOX_ROOT/$BOX/box/meta.txt\""
+	[ "$(cat "$WORLD/victim")" = precious ]
+}
+
+@test "escape: a hard link planted where the caller's stdout goes is not written" {
+	# A hard link the box could make to a file of its own, or to a host file
+	# where hard-link protection is off: planted here from the host.
+	echo precious > "$WORLD/victim"
+	ln "$WORLD/victim" "$BOX_ROOT/$BOX/box/out.txt"
+	run "$APBOX" run -b "$BOX" --stdout "$BOX_ROOT/$BOX/box/out.txt" -- /bin/echo overwritten
+	[ "$status" -eq 125 ]
+	# root sees a second link; nobody may not even open root's file
+	assert_output --regexp 'not a plain file|Permission denied'
+	[ "$(cat "$WORLD/victim")" = precious ]
 }

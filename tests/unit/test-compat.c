@@ -13,20 +13,20 @@
 #define ARGC(...) ((int) (sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)))
 /* PARSE(o, e, argv0, args...): compat_parse of a literal argv. */
 #define PARSE(o, e, ...) compat_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (e))
-#define DETECT(...) compat_detect(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+#define DETECT(...)	 compat_detect(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
 
 #define MiB (1024ULL * 1024)
 
 /* Parsing fails and the message contains want. */
-#define FAILS(want, name, ...)                                                                     \
-	do {                                                                                       \
-		struct ap_opts fo_;                                                                \
-		struct ap_err fe_ = {0};                                                           \
-		int fr_ = PARSE(&fo_, &fe_, __VA_ARGS__);                                          \
-		tap_ok(fr_ < 0 && strstr(fe_.msg, want) != NULL, "error: %s", name);               \
-		if (fr_ >= 0 || !strstr(fe_.msg, want))                                            \
-			printf("#   got %d \"%s\", expected \"%s\"\n", fr_, fe_.msg, want);          \
-		cli_opts_free(&fo_);                                                               \
+#define FAILS(want, name, ...)                                                              \
+	do {                                                                                \
+		struct ap_opts fo_;                                                         \
+		struct ap_err fe_ = {0};                                                    \
+		int fr_ = PARSE(&fo_, &fe_, __VA_ARGS__);                                   \
+		tap_ok(fr_ < 0 && strstr(fe_.msg, want) != NULL, "error: %s", name);        \
+		if (fr_ >= 0 || !strstr(fe_.msg, want))                                     \
+			printf("#   got %d \"%s\", expected \"%s\"\n", fr_, fe_.msg, want); \
+		cli_opts_free(&fo_);                                                        \
 	} while (0)
 
 static const char *
@@ -43,7 +43,8 @@ test_detect(void)
 {
 	tap_ok(DETECT("/usr/local/bin/isolate", "--version"), "detect: invoked as isolate");
 	tap_ok(DETECT("isolate"), "detect: bare name isolate");
-	tap_ok(!DETECT("/usr/bin/isolate-check-environment"), "detect: other names are not isolate");
+	tap_ok(!DETECT("/usr/bin/isolate-check-environment"),
+	       "detect: other names are not isolate");
 	tap_ok(DETECT("apbox", "--box-id=1", "--init"), "detect: --init");
 	tap_ok(DETECT("apbox", "-b", "3", "--cleanup"), "detect: -b N --cleanup");
 	tap_ok(DETECT("apbox", "--dir=/usr/bin/", "--share-net", "--run", "--env=X", "/bin/x"),
@@ -140,11 +141,11 @@ test_options(void)
 	struct ap_opts o;
 	struct ap_err e = {0};
 
-	TAP_IS_INT(PARSE(&o, &e, "apbox", "-b", "7", "-p8", "-m", "262144", "-t", "1.5", "-x",
-			 "2", "-w", "3.25", "-f", "1024", "-k", "8192", "--core=4", "-n", "64", "-c",
+	TAP_IS_INT(PARSE(&o, &e, "apbox", "-b", "7", "-p8", "-m", "262144", "-t", "1.5", "-x", "2",
+			 "-w", "3.25", "-f", "1024", "-k", "8192", "--core=4", "-n", "64", "-c",
 			 "work", "-i", "in.txt", "-o", "out.txt", "-r", "err.txt", "-e", "-E",
-			 "A=1", "-E", "B", "-E", "C=", "-s", "-M", "/tmp/meta", "-d", "/data=/srv:rw",
-			 "-D", "--run", "--", "/bin/prog", "-b", "9"),
+			 "A=1", "-E", "B", "-E", "C=", "-s", "-M", "/tmp/meta", "-d",
+			 "/data=/srv:rw", "-D", "--run", "--", "/bin/prog", "-b", "9"),
 		   0, "short options: parse");
 	TAP_IS_INT(o.box_id, 7, "-b");
 	TAP_IS_INT(o.limits.processes, 8, "-p8");
@@ -199,15 +200,15 @@ test_options(void)
 	TAP_IS_INT(o.limits.open_files, 1024, "default open files 1024, never 64");
 	cli_opts_free(&o);
 
-	TAP_IS_INT(PARSE(&o, &e, "apbox", "--stdout=o", "--stderr=e", "--stderr-to-stdout",
-			 "--run", "--", "/bin/x"),
+	TAP_IS_INT(PARSE(&o, &e, "apbox", "--stdout=o", "--stderr=e", "--stderr-to-stdout", "--run",
+			 "--", "/bin/x"),
 		   0, "stderr-to-stdout after --stderr");
 	tap_ok(o.stderr_to_stdout && !o.stderr_path, "stderr-to-stdout: last wins");
 	TAP_IS_STR(o.stdout_path, "o", "stdout relative without --chdir");
 	cli_opts_free(&o);
-	TAP_IS_INT(PARSE(&o, &e, "apbox", "--stderr-to-stdout", "--stderr=e", "--run", "--",
-			 "/bin/x"),
-		   0, "--stderr after stderr-to-stdout");
+	TAP_IS_INT(
+		PARSE(&o, &e, "apbox", "--stderr-to-stdout", "--stderr=e", "--run", "--", "/bin/x"),
+		0, "--stderr after stderr-to-stdout");
 	tap_ok(!o.stderr_to_stdout && o.stderr_path, "--stderr: last wins");
 	cli_opts_free(&o);
 
@@ -229,6 +230,9 @@ test_options(void)
 	cli_opts_free(&o);
 	TAP_IS_INT(PARSE(&o, &e, "isolate", "--help"), 0, "--help");
 	TAP_IS_INT(o.cmd, CMD_HELP, "--help: command");
+	cli_opts_free(&o);
+	TAP_IS_INT(PARSE(&o, &e, "isolate", "--init", "--help"), 0, "--help with a command");
+	TAP_IS_INT(o.cmd, CMD_HELP, "--help wins over the command");
 	cli_opts_free(&o);
 
 	ap_verbosity = 0;
@@ -257,6 +261,12 @@ test_errors(void)
 	      "-b");
 	FAILS("option '--share-net' doesn't allow an argument", "value for a flag", "isolate",
 	      "--share-net=yes", "--init");
+	FAILS("invalid option -- 'Z'", "unknown short option in a group after a long one",
+	      "isolate", "--init", "-sZ");
+	FAILS("option '--silent' doesn't allow an argument", "value for a flag with a short name",
+	      "isolate", "--silent=1", "--init");
+	FAILS("option requires an argument -- 'b'", "missing value at the end of a group",
+	      "isolate", "--init", "-sb");
 	FAILS("option '--s' is ambiguous", "ambiguous abbreviation", "isolate", "--s", "--init");
 	FAILS("'--quota' is not supported", "--quota refused", "isolate", "--quota=10,10",
 	      "--init");

@@ -45,6 +45,9 @@ main(void)
 	struct ap_err e = {0};
 	char want[256];
 
+	/* without a per-user directory, an ordinary user gets the system paths too */
+	(void) unsetenv("XDG_RUNTIME_DIR");
+	(void) unsetenv("HOME");
 	conf_defaults(&c);
 	TAP_IS_STR(c.box_root, LOCALSTATEDIR "/lib/apbox", "defaults: box_root");
 	TAP_IS_INT(c.first_uid, 60000, "defaults: first_uid");
@@ -52,6 +55,13 @@ main(void)
 	TAP_IS_INT(c.limits.open_files, 1024, "defaults: open files 1024, not 64");
 	TAP_IS_INT(c.mode, AP_MODE_PROCESS, "defaults: mode process");
 	conf_free(&c);
+
+	(void) setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	conf_defaults(&c);
+	TAP_IS_STR(c.box_root, geteuid() ? "/run/user/1000/apbox/boxes" : LOCALSTATEDIR "/lib/apbox",
+		   "defaults: an ordinary user's boxes go to XDG_RUNTIME_DIR");
+	conf_free(&c);
+	(void) unsetenv("XDG_RUNTIME_DIR");
 
 	TAP_IS_INT(load("box_root = /var/local/lib/isolate\nfirst_uid = 60000\nnum_boxes = 10\n"
 			"mode = SANDBOX_CODE_ONLY\n[limits]\nmem = 512M\ntime = 2.5\n"
