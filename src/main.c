@@ -267,6 +267,26 @@ status_line(const struct ctx *x, const struct meta *m)
 		(void) fprintf(stderr, "%s\n", m->message);
 }
 
+/* -v: what is about to happen; -vv: every directory rule too. */
+static void
+log_plan(const struct box *b, const struct cg *cg, const struct run_plan *p)
+{
+	const struct ap_limits *l = &p->limits;
+
+	ap_log(1, "box %d: mode %s, work dir \"%s\", uid %u, cgroup %s", b->id, p->mode_name,
+	       b->work, (unsigned) p->uid, cg_version_name(cg->version));
+	ap_log(1, "limits: mem %llu KiB, processes %llu, open files %llu, time %llu ms, wall %llu ms",
+	       (unsigned long long) l->mem / 1024, (unsigned long long) l->processes,
+	       (unsigned long long) l->open_files, (unsigned long long) l->time_ms,
+	       (unsigned long long) l->wall_ms);
+	if (p->plan_flags & PLAN_NEW_ROOT) {
+		for (size_t i = 0; i < p->mounts.rules->n; i++) {
+			cleanup_free char *r = mounts_rule_format(&p->mounts.rules->v[i]);
+			ap_log(2, "dir %s", r);
+		}
+	}
+}
+
 static int
 cmd_run(struct ctx *x)
 {
@@ -313,6 +333,7 @@ cmd_run(struct ctx *x)
 	r = plan_build(&ps, &x->o, &x->c, &b, &cg, mode, &x->e);
 	if (r < 0)
 		goto out;
+	log_plan(&b, &cg, &ps.run);
 	cl.mem = ps.run.limits.mem;
 	cl.pids = ps.run.pids;
 	r = cg_prepare(&cg, &cl, &x->e);

@@ -227,3 +227,11 @@ teardown() { teardown_world; }
 	[ "$rc" -eq 130 ] || fail "exit $rc"
 	assert_meta exitsig 2
 }
+
+@test "run: -v tells the plan and the status line; quiet by default" {
+	run -0 --separate-stderr "$APBOX" run -b "$BOX" -- /bin/true
+	[ -z "$stderr" ]
+	run -0 --separate-stderr "$APBOX" -v run -b "$BOX" -- /bin/true
+	[[ "$stderr" == *"box $BOX: mode unsandboxed"* ]]
+	[[ "$stderr" == *"OK ("*"sec real"* ]]
+}
