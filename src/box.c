@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "err.h"
+#include "mounts.h"
 #include "util.h"
 
 #define LOCK_MAGIC "apbox-lock-1"
@@ -44,6 +45,7 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->dir = xasprintf("%s/%d", c->box_root, b->id);
 	b->work = xasprintf("%s/box", b->dir);
 	b->newroot = xasprintf("%s/root", b->dir);
+	b->netns = xasprintf("%s/netns", b->dir);
 	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
 	return 0;
 }
@@ -56,6 +58,7 @@ box_close(struct box *b)
 	free(b->dir);
 	free(b->work);
 	free(b->newroot);
+	free(b->netns);
 	free(b->lock_path);
 	memset(b, 0, sizeof(*b));
 	b->lock_fd = -1;
@@ -230,6 +233,9 @@ box_create(struct box *b, struct ap_err *e)
 		return rootfd;
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	/* A previous box is reset, as isolate 2.x does on --init. */
+	r = mounts_unpin_ns(b->netns, e);
+	if (r < 0)
+		return r;
 	r = remove_tree_at(rootfd, name);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot reset old box \"%s\"", b->dir);
@@ -271,6 +277,9 @@ box_remove(struct box *b, struct ap_err *e)
 		if (rootfd < 0)
 			return rootfd;
 		(void) snprintf(name, sizeof(name), "%d", b->id);
+		r = mounts_unpin_ns(b->netns, e);
+		if (r < 0)
+			return r;
 		r = remove_tree_at(rootfd, name);
 		if (r == -EBUSY)
 			return ap_err_set(e, EBUSY,

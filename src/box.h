@@ -7,6 +7,8 @@
  *
  * Layout: <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
  *         <box_root>/<id>/root  empty dir, mount point of the new root (process modes)
+ *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
+ *                               (root only; see ns_net_create_pinned())
  *         <lock_root>/<id>      lock file (flock) holding the state; truncated, never unlinked
  */
 #pragma once
@@ -38,6 +40,7 @@ struct box {
 	char *dir;	 /* <box_root>/<id> */
 	char *work;	 /* <box_root>/<id>/box */
 	char *newroot;	 /* <box_root>/<id>/root */
+	char *netns;	 /* <box_root>/<id>/netns: the box's pinned network namespace */
 	char *lock_path; /* <lock_root>/<id> */
 	int lock_fd;
 	struct box_state state; /* as read under the lock */

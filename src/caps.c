@@ -90,6 +90,20 @@ caps_clear(struct ap_err *e)
 }
 
 int
+caps_keep_only(int cap, struct ap_err *e)
+{
+	cleanup_caps cap_t c = cap_init();
+	cap_value_t v = (cap_value_t) cap;
+
+	if (!c)
+		return ap_err_set(e, errno, "cannot allocate capabilities");
+	if (cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
+	    cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 || cap_set_proc(c) < 0)
+		return ap_err_set(e, errno, "cannot reduce capabilities to %d", cap);
+	return 0;
+}
+
+int
 caps_drop_all(struct ap_err *e)
 {
 	int r = caps_drop_bounding(e);

@@ -26,6 +26,11 @@ int caps_switch_ids(uid_t uid, gid_t gid, bool with_setgroups, bool keep_caps, s
 int caps_drop_bounding(struct ap_err *e);
 /* Clear the effective, permitted and inheritable sets.  Returns 0 or -errno. */
 int caps_clear(struct ap_err *e);
+/*
+ * Keep cap (a CAP_* number) in the effective and permitted sets and nothing
+ * else.  Returns 0 or -errno.
+ */
+int caps_keep_only(int cap, struct ap_err *e);
 /* Both, in that order: drop every capability for good. */
 int caps_drop_all(struct ap_err *e);
 /* Does the calling process hold cap (a CAP_* number) in its effective set? */

@@ -374,6 +374,7 @@ struct build {
 	int rootfd;	       /* the new root's tmpfs, a directory fd */
 	enum point_kind *kind; /* per rule */
 	int *late_ro;	       /* per rule: O_PATH fd of a mount to make read-only at the end */
+	int *srcfd;	       /* per rule: O_PATH fd of a bind source below the guard, or -1 */
 };
 
 static void
@@ -725,8 +726,29 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 	b->kind[i] = POINT_DIR;
 	if (is_bind) {
 		struct stat st;
+		const char *g = b->plan->guard;
+		size_t gn = g ? strlen(g) : 0;
+		int sr;
 
-		if (stat(r->outside, &st) < 0) {
+		/*
+		 * A source below the guard (box_root) lies where a box's program may
+		 * have planted symlinks (a previous run's /box/data -> /): resolve it
+		 * without following any, and bind exactly what was found.
+		 */
+		if (g && strncmp(r->outside, g, gn) == 0 && r->outside[gn] == '/') {
+			int fd = open_guarded(r->outside, g, O_PATH, 0);
+			if (fd == -ELOOP || fd == -EXDEV)
+				return ap_err_set(e, ELOOP,
+						  "cannot bind \"%s\" on \"%s\": symlinks below "
+						  "box_root are not followed",
+						  r->outside, r->inside);
+			if (fd >= 0)
+				b->srcfd[i] = fd;
+			sr = fd < 0 ? (errno = -fd, -1) : fstat(fd, &st);
+		} else {
+			sr = stat(r->outside, &st);
+		}
+		if (sr < 0) {
 			int en = errno;
 
 			/* "maybe" means "if it exists", not "if it works": EACCES still fails. */
@@ -1109,6 +1131,12 @@ apply_rule(struct build *b, size_t i, struct ap_err *e)
 		return mount_tmp(b, i, fd, e);
 	if (r->flags & MOUNTS_FS)
 		return mount_fs(b, i, fd, e);
+	if (b->srcfd[i] >= 0) {
+		char src[64];
+		fd_path(b->srcfd[i], src, sizeof(src));
+		return bind_at(b, src, fd, r->inside, !(r->flags & MOUNTS_NOREC),
+			       rule_attrs(r->flags), e);
+	}
 	return bind_at(b, r->outside, fd, r->inside, !(r->flags & MOUNTS_NOREC),
 		       rule_attrs(r->flags), e);
 }
@@ -1208,8 +1236,9 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	b.rootfd = ret;
 	b.kind = xcalloc(rs->n, sizeof(*b.kind));
 	b.late_ro = xcalloc(rs->n, sizeof(*b.late_ro));
+	b.srcfd = xcalloc(rs->n, sizeof(*b.srcfd));
 	for (i = 0; i < rs->n; i++)
-		b.late_ro[i] = -1;
+		b.late_ro[i] = b.srcfd[i] = -1;
 
 	/*
 	 * Step 3: every mount point first, while the root tmpfs is plain and
@@ -1244,11 +1273,34 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	/* Steps 6 and 7. */
 	ret = enter_root(&b, e);
 out:
-	for (i = 0; i < rs->n; i++)
+	for (i = 0; i < rs->n; i++) {
 		if (b.late_ro[i] >= 0)
 			(void) close(b.late_ro[i]);
+		if (b.srcfd[i] >= 0)
+			(void) close(b.srcfd[i]);
+	}
 	free(b.late_ro);
+	free(b.srcfd);
 	free(b.kind);
 	(void) close(b.rootfd);
 	return ret;
+}
+
+int
+mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e)
+{
+	int r = lm_mount(nsfile, target, NULL, "bind");
+
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot pin \"%s\" on \"%s\"", nsfile, target);
+	return 0;
+}
+
+int
+mounts_unpin_ns(const char *target, struct ap_err *e)
+{
+	/* Detach: nothing in the box may keep it busy, and a lazy unmount cannot fail for that. */
+	if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+		return ap_err_set(e, errno, "cannot unmount \"%s\"", target);
+	return 0;
 }

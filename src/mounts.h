@@ -83,6 +83,7 @@ struct mounts_plan {
 	const struct mount_rules *rules; /* in order */
 	uint64_t tmp_size; /* bytes for each MOUNTS_TMP tmpfs and /dev/shm (0: kernel default) */
 	bool hidepid;	   /* mount proc with hidepid=2 (falls back to none when refused) */
+	const char *guard; /* box_root: no symlink is followed in bind sources below it */
 };
 
 /*
@@ -115,3 +116,11 @@ struct mounts_plan {
  * must report and exit, never continue.
  */
 int mounts_build_root(const struct mounts_plan *plan, struct ap_err *e);
+
+/*
+ * Keep a namespace alive without a process: bind nsfile (/proc/self/ns/net)
+ * onto target, an existing empty file (ip-netns style).  Returns 0 or -errno.
+ */
+int mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e);
+/* Undo mounts_pin_ns(); a target that is not a mount point is success. */
+int mounts_unpin_ns(const char *target, struct ap_err *e);

@@ -15,9 +15,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "mounts.h"
 #include "util.h"
 
 int
@@ -70,4 +75,68 @@ ns_loopback_up(struct ap_err *e)
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		return ap_err_set(e, errno, "cannot bring up lo");
 	return 0;
+}
+
+int
+ns_net_create_pinned(const char *target, struct ap_err *e)
+{
+	struct ap_err ce = {0};
+	int pfd[2], fd, st;
+	pid_t pid;
+	ssize_t n;
+
+	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot create \"%s\"", target);
+	(void) close(fd);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		(void) unlink(target);
+		return ap_err_set(e, errno, "cannot create a pipe");
+	}
+	pid = fork();
+	if (pid < 0) {
+		(void) unlink(target);
+		return ap_err_set(e, errno, "cannot fork");
+	}
+	if (pid == 0) {
+		(void) close(pfd[0]);
+		if (unshare(CLONE_NEWNET) < 0) {
+			(void) ap_err_set(&ce, errno, "cannot create a network namespace");
+			ap_child_fail(pfd[1], &ce);
+		}
+		if (ns_loopback_up(&ce) < 0 || mounts_pin_ns("/proc/self/ns/net", target, &ce) < 0)
+			ap_child_fail(pfd[1], &ce);
+		_exit(0);
+	}
+	(void) close(pfd[1]);
+	n = read(pfd[0], &ce, sizeof(ce));
+	(void) close(pfd[0]);
+	(void) waitpid(pid, &st, 0);
+	if (n == (ssize_t) sizeof(ce) || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		struct ap_err ignore;
+		(void) mounts_unpin_ns(target, &ignore);
+		(void) unlink(target);
+		if (n == (ssize_t) sizeof(ce)) {
+			*e = ce;
+			return ap_err_ret(e);
+		}
+		return ap_err_set(e, 0, "cannot create the box's network namespace");
+	}
+	return 0;
+}
+
+int
+ns_net_open_pinned(const char *target)
+{
+	struct statfs sf;
+	int fd = open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	/* Only a real namespace file: a plain file left behind is not one. */
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != NSFS_MAGIC) {
+		(void) close(fd);
+		return -ENOENT;
+	}
+	return fd;
 }

@@ -20,3 +20,13 @@ int ns_write_maps(pid_t pid, uid_t in_uid, uid_t out_uid, gid_t in_gid, gid_t ou
 int ns_set_hostname(const char *name, struct ap_err *e);
 /* Bring "lo" up in the current network namespace. */
 int ns_loopback_up(struct ap_err *e);
+
+/*
+ * Create a network namespace with lo up and pin it on target (an empty file
+ * this creates).  Root only (keeper, at init): a forked child unshares, so
+ * apbox's own namespace never changes.  Returns 0 or -errno; on error
+ * nothing is left.
+ */
+int ns_net_create_pinned(const char *target, struct ap_err *e);
+/* Open a pinned network namespace for setns(); -errno when there is none. */
+int ns_net_open_pinned(const char *target);

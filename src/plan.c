@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "err.h"
 #include "mode.h"
+#include "ns.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -197,6 +198,15 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->map_uid = b->host_uid;
 	p->map_gid = b->host_gid;
 	p->stdin_fd = p->stdout_fd = p->stderr_fd = -1;
+	p->netns_fd = -1;
+	if ((p->ns_flags & CLONE_NEWNET) && !b->rootless) {
+		/* The box's own network namespace, made at init: joined, not created. */
+		int fd = ns_net_open_pinned(b->netns);
+		if (fd >= 0) {
+			p->netns_fd = fd;
+			p->ns_flags &= ~CLONE_NEWNET;
+		}
+	}
 	p->argv = o->argv;
 
 	if (newroot) {
@@ -230,6 +240,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 				return ap_err_prefix(e, "--dir");
 		}
 		p->mounts.newroot = b->newroot;
+		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;
 		p->mounts.tmp_size = c->tmp_size;
 		p->mounts.hidepid = c->hidepid;
@@ -308,5 +319,8 @@ plan_free(struct plan_store *ps)
 	free(ps->cwd);
 	if (ps->filter)
 		ap_seccomp_free(ps->filter);
+	if (ps->run.netns_fd >= 0)
+		(void) close(ps->run.netns_fd);
+
 	memset(ps, 0, sizeof(*ps));
 }

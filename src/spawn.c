@@ -55,6 +55,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -326,6 +327,14 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);
 	(void) close(sync_fd);
+	/*
+	 * A cgroup namespace is rooted where its creator stands: made now, it
+	 * is rooted at the box cgroup, and /proc/self/cgroup shows no host path.
+	 */
+	if ((p->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		(void) ap_err_set(&e, errno, "cannot create the cgroup namespace");
+		child_fail(report_fd, &e);
+	}
 
 	child = fork();
 	if (child < 0) {
@@ -340,7 +349,14 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	 * It never executes anything, so its bounding set does not matter.
 	 */
 	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (p->plan_flags & PLAN_DROP_CAPS)
+	if ((p->plan_flags & PLAN_DROP_CAPS) && !pidns && !p->rootless)
+		/*
+		 * Without a pid namespace the proxy kills what the program leaves
+		 * behind, which runs as the box uid: it keeps CAP_KILL alone (and
+		 * stays root, which the box's processes cannot signal).
+		 */
+		(void) caps_keep_only(CAP_KILL, &e);
+	else if (p->plan_flags & PLAN_DROP_CAPS)
 		(void) caps_clear(&e);
 	(void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 
@@ -385,7 +401,8 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	long r;
 
 	memset(&ca, 0, sizeof(ca));
-	ca.flags = (uint64_t) (unsigned) p->ns_flags;
+	/* The cgroup namespace comes later, once the proxy is in the box cgroup (see proxy()). */
+	ca.flags = (uint64_t) (unsigned) (p->ns_flags & ~CLONE_NEWCGROUP);
 	ca.exit_signal = SIGCHLD;
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
@@ -393,7 +410,8 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	}
 	r = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (r < 0 && errno == ENOSYS && cgfd < 0)
-		r = syscall(SYS_clone, (unsigned long) p->ns_flags | SIGCHLD, 0, NULL, NULL, 0);
+		r = syscall(SYS_clone, (unsigned long) (p->ns_flags & ~CLONE_NEWCGROUP) | SIGCHLD, 0,
+			    NULL, NULL, 0);
 	return (pid_t) r;
 }
 
@@ -481,7 +499,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	struct rusage ru;
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
-	int interrupted = 0, st = 0, ret = 0;
+	int interrupted = 0, st = 0, ret = 0, orig_net = -1;
 	pid_t pid;
 
 	(void) sigemptyset(&set);
@@ -509,7 +527,31 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	}
 
 	start = now_ms();
+	if (p->netns_fd >= 0) {
+		/*
+		 * The proxy is born in the box's pinned network namespace: we step
+		 * into it for the clone and straight back out.
+		 */
+		orig_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (orig_net < 0 || setns(p->netns_fd, CLONE_NEWNET) < 0) {
+			ret = ap_err_set(e, errno, "cannot enter the box's network namespace");
+			goto out;
+		}
+	}
 	pid = clone_proxy(p, cg_clone_fd(p->cg));
+	if (orig_net >= 0 && pid != 0) {
+		int en = errno;
+		if (setns(orig_net, CLONE_NEWNET) < 0) {
+			/* Never go on in the box's network: kill what we made and fail. */
+			if (pid > 0) {
+				(void) kill(pid, SIGKILL);
+				(void) waitpid(pid, NULL, 0);
+			}
+			ret = ap_err_set(e, errno, "cannot return to apbox's network namespace");
+			goto out;
+		}
+		errno = en;
+	}
 	if (pid < 0) {
 		int en = errno;
 		if (en == EPERM || en == EINVAL || en == ENOSPC || en == EUSERS)
@@ -699,6 +741,8 @@ out:
 		(void) close(repp[0]);
 	if (repp[1] >= 0)
 		(void) close(repp[1]);
+	if (orig_net >= 0)
+		(void) close(orig_net);
 	(void) sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

@@ -21,9 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef HAVE_LINUX_OPENAT2_H
 #include <linux/openat2.h>
-#endif
 
 void
 freep(void *p)
@@ -529,6 +527,90 @@ chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid)
 	if (fchown(fd, uid, gid) < 0)
 		return -errno;
 	return chown_contents(fd, st.st_dev, uid, gid, 0);
+}
+
+/* Is path below dir (lexically)?  Returns the rest after "dir/", or NULL. */
+static const char *
+below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) != 0 || path[n] != '/')
+		return NULL;
+	while (path[n] == '/')
+		n++;
+	return path + n;
+}
+
+int
+open_guarded(const char *path, const char *guard, int flags, mode_t mode)
+{
+	cleanup_free char *abs = NULL, *real_guard = NULL;
+	const char *rest;
+	char cwd[4096];
+	int gfd, fd;
+
+	if (path[0] == '/') {
+		abs = xstrdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		abs = xasprintf("%s/%s", cwd, path);
+	}
+	if (!path_is_clean_abs(abs))
+		return -EINVAL;
+	rest = below(abs, guard);
+	if (!rest) {
+		real_guard = realpath(guard, NULL);
+		if (real_guard)
+			rest = below(abs, real_guard);
+	}
+	if (!rest) {
+		fd = open(abs, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+		return fd < 0 ? -errno : fd;
+	}
+	gfd = open(real_guard ? real_guard : guard, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (gfd < 0)
+		return -errno;
+	{
+		struct open_how how = {
+			.flags = (uint64_t) (flags | O_CLOEXEC),
+			.mode = (flags & O_CREAT) ? mode : 0,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		fd = (int) syscall(SYS_openat2, gfd, rest, &how, sizeof(how));
+	}
+	if (fd < 0 && errno == ENOSYS) {
+		/* Before Linux 5.6: walk it, refusing a symlink in every component. */
+		cleanup_free char *copy = xstrdup(rest);
+		char *slash, *comp = copy;
+		int dfd = dup(gfd);
+		while (dfd >= 0 && (slash = strchr(comp, '/'))) {
+			int nfd;
+			*slash = '\0';
+			nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			(void) close(dfd);
+			dfd = nfd;
+			comp = slash + 1;
+			while (*comp == '/')
+				comp++;
+		}
+		fd = dfd < 0 ? -1 : openat(dfd, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (dfd >= 0) {
+			int en = errno;
+			(void) close(dfd);
+			errno = en;
+		}
+	}
+	if (fd < 0) {
+		int en = errno;
+		(void) close(gfd);
+		return -en;
+	}
+	(void) close(gfd);
+	return fd;
 }
 
 bool

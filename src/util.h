@@ -99,5 +99,15 @@ int remove_tree_at(int dirfd, const char *name);
  */
 int chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid);
 
+/*
+ * Open a caller-named file.  Below guard (box_root: directories the boxes'
+ * programs can write into) no symlink is followed at all, in any component,
+ * so a symlink a box planted can never turn apbox's open into one of a host
+ * file; elsewhere only the last component must not be a symlink.  path may
+ * be relative; "." and ".." components are refused (-EINVAL).  Returns an
+ * fd or -errno.
+ */
+int open_guarded(const char *path, const char *guard, int flags, mode_t mode);
+
 /* True when path is absolute and has no "." or ".." component. */
 bool path_is_clean_abs(const char *path);

@@ -137,3 +137,14 @@ teardown() { teardown_world; }
 	run -125 "$APBOX" init -b "$BOX" --mode nope
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
+
+@test "init: a root box gets its own network namespace; cleanup unmounts it" {
+	requires root
+	init_box
+	grep -q " $BOX_ROOT/$BOX/netns .* nsfs " /proc/self/mountinfo
+	[ "$(stat -fc %T "$BOX_ROOT/$BOX/netns")" = nsfs ]
+	init_box
+	[ "$(grep -c " $BOX_ROOT/$BOX/netns " /proc/self/mountinfo)" -eq 1 ] || fail "re-init stacked a second mount"
+	"$APBOX" cleanup -b "$BOX"
+	! grep -q "$BOX_ROOT" /proc/self/mountinfo || fail "left: $(grep "$BOX_ROOT" /proc/self/mountinfo)"
+}

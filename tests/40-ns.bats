@@ -123,3 +123,23 @@ teardown() { teardown_world; }
 	assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
 	assert_output --partial "Read-only file system"
 }
+
+@test "ns: each box has a network namespace of its own" {
+	skip_rootless "an ordinary user's runs each make a network namespace"
+	local other=$((BOX + 1)) a b
+	"$APBOX" init -b "$other" --mode process >/dev/null
+	run_box -- /bin/sh -c 'readlink /proc/self/ns/net'
+	a=$output
+	run "$APBOX" run -b "$other" -- /bin/sh -c 'readlink /proc/self/ns/net'
+	b=$output
+	"$APBOX" cleanup -b "$other"
+	[ -n "$a" ] && [ "$a" != "$b" ] && [ "$a" != "$(readlink /proc/self/ns/net)" ]
+}
+
+@test "ns: /proc/self/cgroup shows no host cgroup path" {
+	run_box -- /bin/cat /proc/self/cgroup
+	assert_success
+	refute_output --partial "$CG_PARENT"
+	refute_output --partial "box-$BOX"
+	refute_output --partial ".."
+}

@@ -82,9 +82,9 @@ forkbomb_test() {
 }
 
 sigkill_test() {
-	prepare "$1"
 	local before after
 	before=$(host_mounts)
+	prepare "$1"
 	"$APBOX" run -b "$BOX" "${RUN_EXTRA[@]}" -- /bin/sh -c 'sleep 61 & (setsid sleep 61 &); sleep 61' >/dev/null 2>&1 &
 	local pid=$!
 	sleep 1

@@ -127,3 +127,15 @@ teardown() { teardown_world; }
 	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
 	assert_success
 }
+
+@test "modes: in code-only mode leftovers of the program die with the run" {
+	requires root
+	init_box --mode code-only
+	local t0=$SECONDS
+	run_box --wall-time 20 -- /bin/sh -c '(setsid sleep 93 &); (nohup sleep 94 >/dev/null 2>&1 &); echo started'
+	assert_success
+	[ $((SECONDS - t0)) -lt 5 ] || fail "the run waited for its leftovers"
+	sleep 0.2
+	run pgrep -f '^sleep 9[34]$'
+	[ "$status" -ne 0 ] || fail "survivors: $(pgrep -af '^sleep 9[34]$')"
+}

@@ -18,6 +18,20 @@
  *   try-escape caps                print the Cap*, NoNewPrivs, Seccomp lines of
  *                                  /proc/self/status
  *   try-escape fds                 print the open fds above 2, one per line
+ *   try-escape capset              raise each capability, one at a time, into
+ *                                  the permitted and effective sets
+ *   try-escape nofile N            open /dev/null until N descriptors are open
+ *                                  (N <= 1048576), print how many, close them
+ *   try-escape raw-socket          open a raw IPv4 (ICMP) or packet socket
+ *   try-escape syscall NAME        call a syscall of apbox's seccomp deny list
+ *                                  that seccomp-probe has no probe for, with
+ *                                  arguments that fail in the kernel; prints
+ *                                  "error: <strerror>", "ok" if it worked
+ *   try-escape syscall --list      the names "syscall" knows
+ *   try-escape listen-unix @NAME SECONDS
+ *                                  (host side) listen on an abstract unix
+ *                                  socket, accept and close connections, stop
+ *                                  after SECONDS; prints "listening" when ready
  *
  * Prints "ok" and exits 0 when the action worked; prints "error: <strerror>"
  * ("error: <step>: <strerror>" for actions of several steps) and exits 1 when
@@ -27,7 +41,11 @@
  * Harmless on the host by construction, because a broken box runs it there:
  * it writes only the path it is given (appending, never truncating), signals
  * with signal 0 only, traces without stopping the target, puts the old host
- * name back, and removes the directory the chroot escape creates.  Plain C,
+ * name back, and removes the directory the chroot escape creates; capset
+ * only raises what a process of the caller may already hold, nofile and
+ * raw-socket close what they opened, every "syscall" call carries an
+ * argument the kernel refuses (a bad fd, an unknown clock) before acting,
+ * and listen-unix only accepts and closes, for a bounded time.  Plain C,
  * no apbox code, linked statically so it runs in a box without /lib.
  */
 #ifndef _GNU_SOURCE
@@ -38,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -50,8 +69,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_DENIED = 1, EXIT_USAGE = 2 };
@@ -85,7 +106,9 @@ usage(void)
 	fprintf(stderr,
 		"usage: try-escape write FILE | read FILE | stat PATH | mknod PATH | kill PID |\n"
 		"       ptrace PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
-		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds\n");
+		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds |\n"
+		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
+		"       listen-unix @NAME SECONDS\n");
 	return EXIT_USAGE;
 }
 
@@ -295,30 +318,38 @@ do_connect(const char *host, const char *port_s)
 	return ok();
 }
 
+/* Fill sun with PATH or @NAME (abstract); returns the address length or 0. */
+static socklen_t
+unix_addr(const char *path, struct sockaddr_un *sun)
+{
+	size_t n;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (path[0] == '@') {
+		/* Abstract: a leading NUL, the name, no terminator. */
+		n = strlen(path + 1);
+		if (n + 1 > sizeof(sun->sun_path))
+			return 0;
+		memcpy(sun->sun_path + 1, path + 1, n);
+		return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	}
+	n = strlen(path);
+	if (n + 1 > sizeof(sun->sun_path))
+		return 0;
+	memcpy(sun->sun_path, path, n);
+	return (socklen_t) (offsetof(struct sockaddr_un, sun_path) + n + 1);
+}
+
 static int
 do_open_unix(const char *path)
 {
 	struct sockaddr_un sun;
-	socklen_t len;
-	size_t n;
+	socklen_t len = unix_addr(path, &sun);
 	int fd, en;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (path[0] == '@') {
-		/* Abstract: a leading NUL, the name, no terminator. */
-		n = strlen(path + 1);
-		if (n + 1 > sizeof(sun.sun_path))
-			return usage();
-		memcpy(sun.sun_path + 1, path + 1, n);
-		len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + n);
-	} else {
-		n = strlen(path);
-		if (n + 1 > sizeof(sun.sun_path))
-			return usage();
-		memcpy(sun.sun_path, path, n);
-		len = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + n + 1);
-	}
+	if (!len)
+		return usage();
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail_at("socket", errno);
@@ -329,6 +360,46 @@ do_open_unix(const char *path)
 	}
 	(void) close(fd);
 	return ok();
+}
+
+static int
+do_listen_unix(const char *name, const char *secs_s)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	struct pollfd pfd;
+	char *end;
+	long secs, waited;
+	int fd, c;
+
+	errno = 0;
+	secs = strtol(secs_s, &end, 10);
+	/* Abstract names only: nothing is left behind in the filesystem. */
+	if (errno || end == secs_s || *end || secs < 1 || secs > 3600 || name[0] != '@')
+		return usage();
+	len = unix_addr(name, &sun);
+	if (!len)
+		return usage();
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail_at("socket", errno);
+	if (bind(fd, (struct sockaddr *) &sun, len) < 0 || listen(fd, 16) < 0) {
+		c = errno;
+		(void) close(fd);
+		return fail_at("bind", c);
+	}
+	printf("listening\n");
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (waited = 0; waited < secs * 10; waited++) {
+		if (poll(&pfd, 1, 100) > 0) {
+			c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+			if (c >= 0)
+				(void) close(c);
+		}
+	}
+	(void) close(fd);
+	return EXIT_OK;
 }
 
 static int
@@ -445,6 +516,187 @@ do_fds(void)
 	return EXIT_OK;
 }
 
+static int
+do_capset(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int cap, en = EPERM;
+
+	/*
+	 * One capability at a time, so that one the kernel refuses (outside
+	 * the bounding set) does not hide one it grants: any capability that
+	 * capget then shows is an escape for a process that holds none.
+	 */
+	for (cap = 0; cap < 32 * _LINUX_CAPABILITY_U32S_3; cap++) {
+		memset(data, 0, sizeof(data));
+		data[cap / 32].permitted = 1U << (cap % 32);
+		data[cap / 32].effective = 1U << (cap % 32);
+		if (syscall(SYS_capset, &hdr, data) < 0) {
+			if (errno != EPERM)
+				en = errno;
+			continue;
+		}
+		/* The kernel drops bits past CAP_LAST_CAP: did this one stick? */
+		memset(data, 0, sizeof(data));
+		if (syscall(SYS_capget, &hdr, data) == 0 &&
+		    (data[cap / 32].effective & (1U << (cap % 32)))) {
+			printf("raised capability %d\n", cap);
+			return ok();
+		}
+	}
+	return fail(en);
+}
+
+static int
+do_nofile(const char *arg)
+{
+	char *end;
+	long n, i, opened = 0;
+	int fd, en = 0, *fds;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 1 || n > 1048576)
+		return usage();
+	fds = calloc((size_t) n, sizeof(*fds));
+	if (!fds)
+		return fail_at("calloc", errno);
+	for (i = 0; i < n; i++) {
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			en = errno;
+			break;
+		}
+		fds[opened++] = fd;
+	}
+	for (i = 0; i < opened; i++)
+		(void) close(fds[i]);
+	free(fds);
+	printf("opened %ld\n", opened + 3);
+	if (en)
+		return fail(en);
+	return ok();
+}
+
+static int
+do_raw_socket(void)
+{
+	/* AF_PACKET with protocol 0 receives nothing until bound: close at once. */
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	int en;
+
+	if (fd >= 0) {
+		(void) close(fd);
+		printf("raw IPv4 socket opened\n");
+		return ok();
+	}
+	en = errno;
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		(void) close(fd);
+		printf("packet socket opened\n");
+		return ok();
+	}
+	return fail_at(strerror(en), errno);
+}
+
+/*
+ * The calls of apbox's deny list that seccomp-probe does not make.  Each
+ * one gets an argument the kernel rejects before doing anything: fd -1
+ * (EBADF), an invalid flag or clock (EINVAL).  vhangup takes none: it runs
+ * in a new session, which has no controlling terminal to hang up.
+ */
+static long
+call_syscall(const char *name)
+{
+	if (strcmp(name, "fsmount") == 0)
+		return syscall(SYS_fsmount, -1, 0U, 0U);
+	if (strcmp(name, "fsconfig") == 0)
+		return syscall(SYS_fsconfig, -1, 0U, NULL, NULL, 0);
+	if (strcmp(name, "fspick") == 0)
+		return syscall(SYS_fspick, -1, "", 0x80000000U);
+	if (strcmp(name, "mount_setattr") == 0)
+		return syscall(SYS_mount_setattr, -1, "", 0x80000000U, NULL, 0UL);
+	if (strcmp(name, "io_uring_enter") == 0)
+		return syscall(SYS_io_uring_enter, -1, 0U, 0U, 0U, NULL, 0UL);
+	if (strcmp(name, "io_uring_register") == 0)
+		return syscall(SYS_io_uring_register, -1, 0U, NULL, 0U);
+	if (strcmp(name, "quotactl_fd") == 0)
+		return syscall(SYS_quotactl_fd, -1, 0U, 0, NULL);
+	if (strcmp(name, "clock_adjtime") == 0)
+		return syscall(SYS_clock_adjtime, 0x7fffffff, NULL);
+#ifdef SYS_lookup_dcookie
+	if (strcmp(name, "lookup_dcookie") == 0)
+		return syscall(SYS_lookup_dcookie, 0ULL, NULL, 0UL);
+#endif
+	if (strcmp(name, "vhangup") == 0) {
+		if (setsid() < 0 && errno != EPERM)
+			return -1;
+		return syscall(SYS_vhangup);
+	}
+	errno = ENOENT;
+	return -2;
+}
+
+static const char *const syscall_names[] = {
+	"fsmount",	  "fsconfig",	       "fspick",      "mount_setattr",
+	"io_uring_enter", "io_uring_register", "quotactl_fd", "clock_adjtime",
+#ifdef SYS_lookup_dcookie
+	"lookup_dcookie",
+#endif
+	"vhangup",
+};
+
+#define NSYSCALLS (sizeof(syscall_names) / sizeof(syscall_names[0]))
+
+static int
+do_syscall(const char *name)
+{
+	int res[2] = {1, EIO}; /* failed?, errno */
+	int fds[2], st;
+	ssize_t n;
+	size_t i;
+	pid_t pid;
+
+	if (strcmp(name, "--list") == 0) {
+		for (i = 0; i < NSYSCALLS; i++)
+			printf("%s\n", syscall_names[i]);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NSYSCALLS && strcmp(name, syscall_names[i]) != 0; i++)
+		;
+	if (i == NSYSCALLS)
+		return usage();
+	/* In a child, so that setsid (vhangup) leaves this process as it was. */
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return fail_at("pipe", errno);
+	pid = fork();
+	if (pid < 0)
+		return fail_at("fork", errno);
+	if (pid == 0) {
+		(void) close(fds[0]);
+		res[0] = call_syscall(name) < 0;
+		res[1] = res[0] ? errno : 0;
+		(void) !write(fds[1], res, sizeof(res));
+		_exit(0);
+	}
+	(void) close(fds[1]);
+	do
+		n = read(fds[0], res, sizeof(res));
+	while (n < 0 && errno == EINTR);
+	(void) close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t) sizeof(res)) {
+		printf("error: killed by signal %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		return EXIT_DENIED;
+	}
+	if (res[0])
+		return fail(res[1]);
+	return ok();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -462,6 +714,10 @@ main(int argc, char **argv)
 			return do_caps();
 		if (strcmp(cmd, "fds") == 0)
 			return do_fds();
+		if (strcmp(cmd, "capset") == 0)
+			return do_capset();
+		if (strcmp(cmd, "raw-socket") == 0)
+			return do_raw_socket();
 	} else if (argc == 3) {
 		const char *a = argv[2];
 
@@ -485,9 +741,15 @@ main(int argc, char **argv)
 			return do_open_unix(a);
 		if (strcmp(cmd, "chroot-escape") == 0)
 			return do_chroot_escape(a);
+		if (strcmp(cmd, "nofile") == 0)
+			return do_nofile(a);
+		if (strcmp(cmd, "syscall") == 0)
+			return do_syscall(a);
 	} else if (argc == 4) {
 		if (strcmp(cmd, "connect") == 0)
 			return do_connect(argv[2], argv[3]);
+		if (strcmp(cmd, "listen-unix") == 0)
+			return do_listen_unix(argv[2], argv[3]);
 	}
 	return usage();
 }
