@@ -4,7 +4,8 @@
 #   ./build.sh demo   install what is missing, build, run the demo flow in a box
 #   ./build.sh test   install what is missing, build, run the whole test suite
 #   ./build.sh build  install what is missing and build (into ./build)
-# CONFIGURE_FLAGS is passed to configure (CI adds --enable-werror).
+# CONFIGURE_FLAGS is passed to configure (CI adds --enable-werror); BUILD_DIR
+# (default build) is where it builds, so several configurations can coexist.
 set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
@@ -36,8 +37,8 @@ install_deps() {
 build() {
 	install_deps
 	[ -x configure ] || ./autogen.sh
-	mkdir -p build
-	cd build
+	mkdir -p "${BUILD_DIR:-build}"
+	cd "${BUILD_DIR:-build}"
 	if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
 		# shellcheck disable=SC2086
 		../configure ${CONFIGURE_FLAGS:-}
@@ -48,7 +49,7 @@ build() {
 
 demo() {
 	build
-	apbox=$top/build/src/apbox
+	apbox=$top/${BUILD_DIR:-build}/src/apbox
 	# The demo's boxes live in a scratch root, so it never touches a real installation.
 	root=$(mktemp -d /tmp/apbox-demo.XXXXXX)
 	chmod 755 "$root"
@@ -72,7 +73,7 @@ demo() {
 
 run_tests() {
 	build
-	cd build
+	cd "${BUILD_DIR:-build}"
 	rc=0
 	make -k check || rc=$?
 	make -s check-summary

@@ -95,7 +95,9 @@ sigkill_test() {
 	run pgrep -f '^sleep 61$'
 	[ "$status" -ne 0 ] || fail "left behind: $(pgrep -af '^sleep 61$' | head)"
 	[ ! -e "$BOX_ROOT/$BOX" ]
-	for d in /sys/fs/cgroup/*/"$CG_PARENT"/box-"$BOX"; do [ ! -d "$d" ] || fail "cgroup $d left"; done
+	for d in /sys/fs/cgroup/*/"$CG_PARENT"/box-"$BOX" /sys/fs/cgroup/"$CG_PARENT"/box-"$BOX"; do
+		[ ! -d "$d" ] || fail "cgroup $d left"
+	done
 	after=$(host_mounts)
 	[ "$before" = "$after" ] || fail "mounts changed"
 	init_box --mode "$1"
