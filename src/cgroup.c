@@ -213,6 +213,38 @@ cg_free(struct cg *c)
 	c->peak_fd = -1;
 }
 
+/*
+ * v2: the first cgroup from root down to parent that offers ctrl to its
+ * children in cgroup.controllers but does not pass it on in
+ * cgroup.subtree_control because it holds processes (the "no internal
+ * processes" rule).  Returns its path (caller frees) or NULL.
+ */
+static char *
+v2_busy_ancestor(const struct cg *c, const char *ctrl)
+{
+	cleanup_free char *rel = xstrdup(c->parent ? c->parent : CG_DEFAULT_PARENT);
+	char *slash = rel;
+
+	/* The root cgroup is exempt from the rule: start below it. */
+	while ((slash = strchr(slash, '/'))) {
+		cleanup_free char *dir = NULL;
+		cleanup_close int dfd = -1;
+		char procs[16];
+
+		*slash = '\0';
+		dir = xasprintf("%s/%s", c->root, rel);
+		*slash++ = '/';
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return NULL;
+		if (cg_list_has(dfd, "cgroup.controllers", ctrl) &&
+		    !cg_list_has(dfd, "cgroup.subtree_control", ctrl) &&
+		    read_fileat(dfd, "cgroup.procs", procs, sizeof(procs)) > 0)
+			return TAKE_PTR(dir);
+	}
+	return NULL;
+}
+
 int
 cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 {
@@ -245,6 +277,17 @@ cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err *e)
 				need[i].what, c->root ? c->root : CG_DEFAULT_ROOT);
 		}
 		if (!(c->have & need[i].bit)) {
+			cleanup_free char *busy =
+				c->version == CG_V2 ? v2_busy_ancestor(c, need[i].ctrl) : NULL;
+			if (busy)
+				return ap_err_set(
+					e, EBUSY,
+					"%s requested but the %s controller cannot be enabled "
+					"below \"%s\": that cgroup holds processes (cgroup v2 "
+					"allows controllers only for a cgroup without processes of "
+					"its own: set [cgroup] parent to a cgroup outside it, or "
+					"move its processes into a leaf)",
+					need[i].what, need[i].ctrl, busy);
 			if (c->version == CG_V2)
 				return ap_err_set(
 					e, EOPNOTSUPP,

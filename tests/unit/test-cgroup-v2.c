@@ -335,6 +335,35 @@ test_zero_struct(void)
 	tap_ok(fcntl(0, F_GETFD) >= 0, "cg_free of a zeroed struct leaves fd 0 alone");
 }
 
+/* A parent below a cgroup that holds processes: the message names that cgroup. */
+static void
+test_busy_ancestor(void)
+{
+	struct cg_limits mem = {.mem = 32ULL << 20};
+	struct ap_err e = {0};
+	struct cg c;
+
+	put("cgroup.controllers", "cpuset cpu io memory pids\n");
+	put("cgroup.subtree_control", "memory pids\n");
+	mk("runner");
+	put("runner/cgroup.controllers", "memory pids\n");
+	put("runner/cgroup.subtree_control", "");
+	put("runner/cgroup.procs", "1234\n");
+	mk("runner/apbox");
+	put("runner/apbox/cgroup.controllers", "");
+	put("runner/apbox/cgroup.subtree_control", "");
+	TAP_IS_INT(cg_open(&c, CG_V2, root, "runner/apbox", 7, &e), 0, "open below a busy cgroup");
+	TAP_IS_INT(cg_check_limits(&c, &mem, &e), -EBUSY, "memory limit refused");
+	tap_ok(strstr(e.msg, "/runner\"") != NULL, "message names the busy cgroup: %s", e.msg);
+	tap_ok(strstr(e.msg, "holds processes") != NULL, "message names the rule");
+	cg_free(&c);
+	put("runner/cgroup.procs", "");
+	TAP_IS_INT(cg_open(&c, CG_V2, root, "runner/apbox", 7, &e), 0, "open again, runner empty");
+	TAP_IS_INT(cg_check_limits(&c, &mem, &e), -EOPNOTSUPP, "still refused, for another reason");
+	tap_ok(strstr(e.msg, "holds processes") == NULL, "no busy cgroup blamed");
+	cg_free(&c);
+}
+
 int
 main(void)
 {
@@ -349,6 +378,7 @@ main(void)
 	test_kill_procs();
 	test_destroy();
 	test_missing_controller();
+	test_busy_ancestor();
 	test_none();
 	test_zero_struct();
 	{
