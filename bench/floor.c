@@ -31,8 +31,8 @@
 #include <unistd.h>
 
 #define FLOOR_FAIL 125
-#define NS_FLAGS                                                                                   \
-	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |                \
+#define NS_FLAGS                                                                    \
+	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
 	 CLONE_NEWCGROUP | CLONE_NEWNET)
 
 struct child_args {

@@ -194,32 +194,24 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* "MEDIAN<TAB>MIN<TAB>MAX<TAB>v v v" of v[0..n); "-" when n is 0. */
+/* "MEDIAN<TAB>MIN<TAB>MAX<TAB>v v v" of v[0..n) with `prec` decimals; "-" when n is 0. */
 static void
-print_stats(const double *v, size_t n, const char *fmt)
+print_stats(const double *v, size_t n, int prec)
 {
-	double *s = xrealloc(NULL, n * sizeof(double));
+	double *s;
 	double med;
 
 	if (n == 0) {
 		(void) printf("-\t-\t-\t");
-		free(s);
 		return;
 	}
+	s = xrealloc(NULL, n * sizeof(double));
 	memcpy(s, v, n * sizeof(double));
 	qsort(s, n, sizeof(double), cmp_double);
 	med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	(void) printf(fmt, med);
-	(void) printf("\t");
-	(void) printf(fmt, s[0]);
-	(void) printf("\t");
-	(void) printf(fmt, s[n - 1]);
-	(void) printf("\t");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			(void) printf(" ");
-		(void) printf(fmt, v[i]);
-	}
+	(void) printf("%.*f\t%.*f\t%.*f\t", prec, med, prec, s[0], prec, s[n - 1]);
+	for (size_t i = 0; i < n; i++)
+		(void) printf("%s%.*f", i ? " " : "", prec, v[i]);
 	free(s);
 }
 
@@ -271,11 +263,11 @@ cmd_time(struct bench *b, size_t n, int runs, int warmup)
 		else
 			(void) printf("ok");
 		(void) printf("\t");
-		print_stats(b[i].ms, b[i].nsamples, "%.3f");
+		print_stats(b[i].ms, b[i].nsamples, 3);
 		(void) printf("\t");
 		for (size_t k = 0; k < b[i].nsamples; k++)
 			rssd[k] = (double) b[i].rss[k];
-		print_stats(rssd, b[i].nsamples, "%.0f");
+		print_stats(rssd, b[i].nsamples, 0);
 		(void) printf("\n");
 	}
 	free(rssd);
@@ -292,7 +284,8 @@ stream(const struct bench *b, int runs)
 		int r = run_once(b, &ms, &rss);
 
 		if (r) {
-			(void) fprintf(stderr, "harness: stream %s failed: status %d\n", b->name, r);
+			(void) fprintf(stderr, "harness: stream %s failed: status %d\n", b->name,
+				       r);
 			_exit(1);
 		}
 	}
@@ -335,7 +328,7 @@ cmd_throughput(struct bench *b, size_t n, int repeats, int runs)
 	else
 		(void) printf("ok");
 	(void) printf("\t");
-	print_stats(tp, (size_t) done, "%.2f");
+	print_stats(tp, (size_t) done, 2);
 	(void) printf("\n");
 	free(pids);
 	free(tp);

@@ -110,7 +110,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_round_trip(&rs.v[i], rs.v[i].inside);
 		for (size_t j = i + 1; j < rs.n; j++)
 			if (strcmp(rs.v[i].inside, rs.v[j].inside) == 0)
-				die("two rules for the same inside path", rs.v[i].inside, rs.v[j].inside);
+				die("two rules for the same inside path", rs.v[i].inside,
+				    rs.v[j].inside);
 	}
 	mounts_rules_free(&rs);
 	free(buf);

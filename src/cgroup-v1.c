@@ -214,16 +214,16 @@ prepare_memory(struct cg *c, int fd, uint64_t mem, struct ap_err *e)
 	const char *dir = c->path[V1_MEMORY];
 	bool has_memsw =
 		faccessat(fd, "memory.memsw.limit_in_bytes", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-	struct ap_err ignored;
 	uint64_t v;
 	int r;
 
 	/*
-	 * Uncharge what earlier runs left behind (page cache of their files),
-	 * so this run's limit and peak start from its own usage.  Refused
-	 * harmlessly (EBUSY) if anything is still inside.
+	 * No memory.force_empty here: emptying the cgroup costs about a
+	 * millisecond on a quiet host and many under load (it drains every
+	 * CPU's LRU cache), on every run.  Page cache an earlier run left
+	 * charged to the box stays charged, as in isolate (cg-mem includes
+	 * page cache); the peak is reset below to the current usage.
 	 */
-	(void) cg_write(fd, dir, "memory.force_empty", "0", CG_OPTIONAL, &ignored);
 	/*
 	 * The kernel refuses (EINVAL) any write that would leave
 	 * memsw.limit (memory + swap) below memory.limit, so lift memsw
@@ -395,10 +395,11 @@ v1_kill(struct cg *c, struct ap_err *e)
 	int fds[V1_N];
 	int r, n = 0;
 
+	for (int i = 0; i < V1_N; i++)
+		fds[i] = -1; /* all of them: an early error closes the whole array */
 	for (int i = 0; i < V1_N; i++) {
 		const char *rel;
 		dirs[i] = c->path[i];
-		fds[i] = -1;
 		if (!c->path[i])
 			continue;
 		rel = rel_of(c, i);

@@ -464,12 +464,18 @@ parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen
 	int c, idx;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+	for (;;) {
+		/* the word getopt is about to read (optind 0 means "restart at 1") */
+		int at = optind > 0 ? optind : 1;
+		const char *word = at < argc ? argv[at] : NULL;
 		unsigned sc;
 		int r;
 
+		c = getopt_long(argc, argv, shortopts, longopts, &idx);
+		if (c == -1)
+			break;
 		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
+			const char *bad = word ? word : argv[optind - 1];
 			if (optopt && optopt < CHAR_MAX && c == '?' && !strchr(shortopts, optopt))
 				return ap_err_set(e, 0, "unknown option \"-%c\" (see apbox --help)",
 						  optopt);
@@ -482,8 +488,8 @@ parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen
 		sc = scope_of(c);
 		if (cmd == CMD_NONE && sc != ~0u && c != 'b' && c != OPT_MODE)
 			return ap_err_set(e, 0,
-					  "option \"%s\" must follow a command (see apbox --help)",
-					  argv[optind - 1]);
+					  "option --%s must follow a command (see apbox --help)",
+					  optname(c));
 		if (cmd != CMD_NONE && sc != ~0u && !(sc & (1u << cmd)))
 			return ap_err_set(e, 0, "option --%s does not apply to this command",
 					  optname(c));
@@ -511,7 +517,7 @@ cli_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	memset(o, 0, sizeof(*o));
 	o->seccomp = -1;
 	o->limits.open_files = 1024;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read option group */
 
 	/* Global options up to the command word ('+' stops at the first non-option). */
 	r = parse_opts(argc, argv, o, CMD_NONE, seen, e);
@@ -534,7 +540,7 @@ cli_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 	{
 		int sub_argc = argc - optind;
 		char **sub_argv = argv + optind;
-		optind = 1;
+		optind = 0;
 		r = parse_opts(sub_argc, sub_argv, o, cmd, seen, e);
 		if (r < 0)
 			return r;

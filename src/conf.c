@@ -83,7 +83,9 @@ parse_rel_name(const char *val, void *dst, char *why, size_t whylen)
 			return -EINVAL;
 		}
 	}
-	if (!*val || val[0] == '/' || strstr(val, "..") || val[strlen(val) - 1] == '/') {
+	/* the same test cg_open() applies: plain names, no "." or ".." component */
+	cleanup_free char *abs = xasprintf("/%s", val);
+	if (!*val || val[0] == '/' || val[strlen(val) - 1] == '/' || !path_is_clean_abs(abs)) {
 		(void) snprintf(why, whylen, "\"%s\" is not a relative cgroup path", val);
 		return -EINVAL;
 	}

@@ -368,8 +368,15 @@ out:
 		m.status = META_XX;
 	if (m.status == META_XX && !m.message[0])
 		ap_err_format(&x->e, m.message, sizeof(m.message));
-	if (meta && meta_write(meta, &m, x->o.meta_format) < 0)
-		ap_warn("cannot write the meta file \"%s\"", x->o.meta_path);
+	if (meta) {
+		/* A result nobody can read is a failure: the caller would see no fate at all. */
+		int wr = meta_write(meta, &m, x->o.meta_format);
+		if (fclose(TAKE_PTR(meta)) != 0 && wr == 0)
+			wr = -errno;
+		if (wr < 0 && r >= 0)
+			r = ap_err_set(&x->e, -wr, "cannot write the meta file \"%s\"",
+				       x->o.meta_path);
+	}
 	plan_free(&ps);
 	cg_free(&cg);
 	box_close(&b);
@@ -408,7 +415,7 @@ main(int argc, char **argv)
 {
 	struct ctx x;
 	const char *cfg;
-	int r;
+	int r, status = -1;
 
 	memset(&x, 0, sizeof(x));
 	if (compat_detect(argc, argv)) {
@@ -418,17 +425,19 @@ main(int argc, char **argv)
 		r = cli_parse(argc, argv, &x.o, &x.e);
 	}
 	if (r < 0)
-		return fail(&x);
+		goto out;
 	if (x.o.cmd == CMD_HELP) {
 		if (x.o.compat)
 			compat_usage();
 		else
 			cli_usage(stdout);
-		return 0;
+		status = 0;
+		goto out;
 	}
 	if (x.o.cmd == CMD_VERSION) {
 		(void) printf("apbox %s\n", PACKAGE_VERSION);
-		return 0;
+		status = 0;
+		goto out;
 	}
 
 	conf_defaults(&x.c);
@@ -437,16 +446,16 @@ main(int argc, char **argv)
 		cfg = NULL;
 	r = conf_load(&x.c, cfg ? cfg : conf_default_path(), cfg != NULL, &x.e);
 	if (r < 0)
-		return fail(&x);
+		goto out;
 
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (commands[i].cmd == x.o.cmd) {
-			r = commands[i].fn(&x);
-			cli_opts_free(&x.o);
-			conf_free(&x.c);
-			return r;
-		}
-	}
 	(void) ap_err_set(&x.e, 0, "internal: no such command");
-	return fail(&x);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].cmd == x.o.cmd)
+			status = commands[i].fn(&x);
+out:
+	if (status < 0)
+		status = fail(&x);
+	cli_opts_free(&x.o);
+	conf_free(&x.c);
+	return status;
 }

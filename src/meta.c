@@ -186,6 +186,6 @@ meta_write(FILE *f, const struct meta *m, enum meta_format fmt)
 	if (fmt == META_JSON)
 		(void) fputs(em.first ? "{}\n" : "}\n", f);
 	if (fflush(f) != 0 || ferror(f))
-		return -EIO;
+		return errno ? -errno : -EIO;
 	return 0;
 }

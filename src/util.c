@@ -113,6 +113,9 @@ parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 	if (!s || !*s)
 		return -EINVAL;
+	/* junk is reported as junk, even after more digits than fit */
+	if (s[strspn(s, "0123456789")] != '\0')
+		return -EINVAL;
 	for (; *s; s++) {
 		unsigned d;
 		if (*s < '0' || *s > '9')

@@ -76,9 +76,8 @@ ssize_t read_fileat(int dirfd, const char *name, char *buf, size_t len);
 
 /*
  * Open a directory by path without following a symlink in any component
- * below "/" (openat2 RESOLVE_NO_SYMLINKS when the kernel has it, else a
- * component-wise O_NOFOLLOW walk).  Returns an O_DIRECTORY|O_PATH-less fd or
- * -errno.
+ * below "/" (a component-wise O_NOFOLLOW walk).  Returns an O_RDONLY
+ * directory fd or -errno.
  */
 int open_dir_nofollow(const char *path);
 /*

@@ -25,23 +25,31 @@ tap_ok(int cond, const char *fmt, ...)
 	fflush(stdout);
 }
 
-#define TAP_IS_INT(a, b, name)                                           \
-	do {                                                             \
-		long long a_ = (long long) (a), b_ = (long long) (b);    \
-		tap_ok(a_ == b_, "%s", name);                            \
-		if (a_ != b_)                                            \
-			printf("#   got %lld, expected %lld\n", a_, b_); \
-	} while (0)
+/*
+ * Functions, not blocks: a compound literal in an argument (the tests build
+ * argv that way) then lives in the caller's block, as long as the caller uses
+ * what it parsed.
+ */
+static inline void
+tap_is_int(long long a, long long b, const char *name)
+{
+	tap_ok(a == b, "%s", name);
+	if (a != b)
+		printf("#   got %lld, expected %lld\n", a, b);
+}
 
-#define TAP_IS_STR(a, b, name)                                                          \
-	do {                                                                            \
-		const char *a_ = (a), *b_ = (b);                                        \
-		int eq_ = (a_ && b_) ? strcmp(a_, b_) == 0 : a_ == b_;                  \
-		tap_ok(eq_, "%s", name);                                                \
-		if (!eq_)                                                               \
-			printf("#   got \"%s\", expected \"%s\"\n", a_ ? a_ : "(null)", \
-			       b_ ? b_ : "(null)");                                     \
-	} while (0)
+static inline void
+tap_is_str(const char *a, const char *b, const char *name)
+{
+	int eq = (a && b) ? strcmp(a, b) == 0 : a == b;
+
+	tap_ok(eq, "%s", name);
+	if (!eq)
+		printf("#   got \"%s\", expected \"%s\"\n", a ? a : "(null)", b ? b : "(null)");
+}
+
+#define TAP_IS_INT(a, b, name) tap_is_int((long long) (a), (long long) (b), (name))
+#define TAP_IS_STR(a, b, name) tap_is_str((a), (b), (name))
 
 static inline int
 tap_done(void)
