@@ -377,12 +377,6 @@ struct build {
 	int *srcfd;	       /* per rule: O_PATH fd of a bind source below the guard, or -1 */
 };
 
-static void
-free_mntctxp(struct libmnt_context **p)
-{
-	mnt_free_context(*p);
-}
-#define cleanup_mntctx __attribute__((cleanup(free_mntctxp)))
 
 static void
 fd_path(int fd, char *buf, size_t len)
@@ -402,29 +396,30 @@ fd_path(int fd, char *buf, size_t len)
 static int
 lm_mount(const char *source, const char *target, const char *fstype, const char *opts)
 {
-	cleanup_mntctx struct libmnt_context *cxt = mnt_new_context();
-	int rc;
+	cleanup_free char *vfs = NULL, *fs = NULL;
+	unsigned long flags = 0;
 
-	if (!cxt)
-		return -ENOMEM;
-	/* Never run /sbin/mount.<type> helpers: they would run with our capabilities. */
-	if (mnt_context_disable_helpers(cxt, 1) < 0 || mnt_context_disable_mtab(cxt, 1) < 0 ||
-	    /*
-	     * No realpath(): targets are /proc/self/fd/N links to mount points
-	     * we resolved without following symlinks, and must stay so.
-	     */
-	    mnt_context_disable_canonicalize(cxt, 1) < 0 ||
-	    mnt_context_force_unrestricted(cxt) < 0 || mnt_context_set_source(cxt, source) < 0 ||
-	    mnt_context_set_target(cxt, target) < 0 ||
-	    (fstype && mnt_context_set_fstype(cxt, fstype) < 0) ||
-	    mnt_context_set_options(cxt, opts) < 0)
-		return -ENOMEM;
-	rc = mnt_context_mount(cxt);
-	if (rc == 0 && mnt_context_get_status(cxt) == 1)
-		return 0;
-	if (mnt_context_syscall_called(cxt) && mnt_context_get_syscall_errno(cxt) > 0)
-		return -mnt_context_get_syscall_errno(cxt);
-	return rc < 0 ? rc : -EIO;
+	/*
+	 * libmount reads the option string (which words are mount flags, which
+	 * go to the filesystem); the mount itself is one mount(2).  A libmount
+	 * context per mount would read the mount table, probe for LSMs and run
+	 * helpers' checks on every one of the box's dozens of mounts, and apbox
+	 * needs none of it: targets are /proc/self/fd/N links to mount points it
+	 * resolved itself, and no helper (/sbin/mount.<type>) is ever run.
+	 */
+	if (strcmp(opts, "bind") == 0) {
+		flags = MS_BIND;
+	} else if (strcmp(opts, "rbind") == 0) {
+		flags = MS_BIND | MS_REC;
+	} else {
+		if (mnt_split_optstr(opts, NULL, &vfs, &fs, 1, 0) != 0)
+			return -EINVAL;
+		if (vfs && mnt_optstr_get_flags(vfs, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
+			return -EINVAL;
+	}
+	if (mount(source, target, fstype, flags, fs) < 0)
+		return -errno;
+	return 0;
 }
 
 /*
