@@ -46,8 +46,8 @@ struct box {
 	struct box_state state; /* as read under the lock */
 };
 
-/* The file in <box_root>/<id> that caches the compiled seccomp filter. */
-#define BOX_SECCOMP_CACHE "seccomp.bpf"
+/* The file in lock_root that caches the compiled seccomp filter (see seccomp.c). */
+#define SECCOMP_CACHE "seccomp.bpf"
 
 /* Compute paths and ids; checks id < num_boxes.  No system access. */
 int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);

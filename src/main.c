@@ -59,17 +59,26 @@ open_box(struct ctx *x, struct box *b)
 	return box_lock(b, x->o.wait, &x->e);
 }
 
-/* Compile the seccomp filter once per box, so that run only reads it. */
+/*
+ * Compile the seccomp filter once (per apbox version) into lock_root, so
+ * that init and run only read it.
+ */
 static void
-cache_seccomp(const struct box *b)
+cache_seccomp(const struct ap_conf *c)
 {
 	struct seccomp_filter *f = NULL;
 	struct ap_err e;
-	cleanup_close int fd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int fd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd < 0 || ap_seccomp_build(&f, &e) < 0)
+	if (fd < 0)
 		return;
-	if (ap_seccomp_save(f, fd, BOX_SECCOMP_CACHE, &e) < 0)
+	if (ap_seccomp_read(&f, fd, SECCOMP_CACHE) == 0) {
+		ap_seccomp_free(f);
+		return;
+	}
+	if (ap_seccomp_build(&f, &e) < 0)
+		return;
+	if (ap_seccomp_save(f, fd, SECCOMP_CACHE, &e) < 0)
 		ap_log(1, "%s", e.msg); /* run compiles it then: slower, not wrong */
 	ap_seccomp_free(f);
 }
@@ -108,7 +117,7 @@ cmd_init(struct ctx *x)
 	if (r < 0)
 		goto out;
 	created = true;
-	cache_seccomp(&b);
+	cache_seccomp(&x->c);
 	if (!b.rootless) {
 		/*
 		 * The box's network namespace is made once here, not at every run:

@@ -273,9 +273,9 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 
 	if ((md->plan_flags & PLAN_SECCOMP) &&
 	    (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
-		cleanup_close int dfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		/* init compiled it into the box; compile it here only when that is missing */
-		if (dfd < 0 || ap_seccomp_read(&ps->filter, dfd, BOX_SECCOMP_CACHE) < 0) {
+		cleanup_close int dfd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* init compiled it into lock_root; compile it here only when that is missing */
+		if (dfd < 0 || ap_seccomp_read(&ps->filter, dfd, SECCOMP_CACHE) < 0) {
 			r = ap_seccomp_build(&ps->filter, e);
 			if (r < 0)
 				return ap_err_prefix(e, "seccomp");

@@ -426,55 +426,76 @@ ap_seccomp_free(struct seccomp_filter *f)
 }
 
 /*
- * The compiled program is the same for every run of an apbox build, and
- * compiling it costs about a millisecond, so init stores it in the box and
- * run reads it back.  The header names the apbox version: a cache written
- * by another version is never used.
+ * The compiled program is the same for every box and every run of an
+ * apbox build, and compiling it costs about a millisecond, so it is
+ * compiled once and kept in lock_root; init and run read it back.  The
+ * header names the apbox version: a cache written by another version is
+ * never used.
  */
-#define CACHE_MAGIC "apbox-seccomp-1 " PACKAGE_VERSION "\n"
+#define CACHE_MAGIC_FMT "apbox-seccomp-2 " PACKAGE_VERSION " %u\n"
 
 int
 ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name, struct ap_err *e)
 {
 	size_t len = f->prog.len * sizeof(struct sock_filter);
+	char hdr[64], tmp[64];
 	cleanup_close int fd = -1;
+	int n;
 
-	(void) unlinkat(dirfd, name, 0);
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/*
+	 * The header carries the instruction count: a file cut short is
+	 * refused, never loaded as a shorter (weaker) program.  Written under a
+	 * temporary name and renamed, so a concurrent run reads all or nothing.
+	 */
+	n = snprintf(hdr, sizeof(hdr), CACHE_MAGIC_FMT, (unsigned) f->prog.len);
+	(void) snprintf(tmp, sizeof(tmp), "%s.%d", name, (int) getpid());
+	(void) unlinkat(dirfd, tmp, 0);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return ap_err_set(e, errno, "cannot create the seccomp cache \"%s\"", name);
-	if (write(fd, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1) != (ssize_t) sizeof(CACHE_MAGIC) - 1 ||
-	    write(fd, f->insns, len) != (ssize_t) len)
-		return ap_err_set(e, errno ? errno : EIO, "cannot write the seccomp cache \"%s\"",
-				  name);
+		return ap_err_set(e, errno, "cannot create the seccomp cache \"%s\"", tmp);
+	if (write(fd, hdr, (size_t) n) != n || write(fd, f->insns, len) != (ssize_t) len ||
+	    renameat(dirfd, tmp, dirfd, name) < 0) {
+		int en = errno ? errno : EIO;
+		(void) unlinkat(dirfd, tmp, 0);
+		return ap_err_set(e, en, "cannot write the seccomp cache \"%s\"", name);
+	}
 	return 0;
 }
 
 int
 ap_seccomp_read(struct seccomp_filter **out, int dirfd, const char *name)
 {
-	char buf[sizeof(CACHE_MAGIC) - 1 + BPF_MAXINSNS * sizeof(struct sock_filter) + 1];
+	char buf[64 + BPF_MAXINSNS * sizeof(struct sock_filter) + 1], want[64];
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct seccomp_filter *f;
-	size_t hdr = sizeof(CACHE_MAGIC) - 1, len;
+	unsigned count;
+	char *nl;
+	size_t hdr, len;
 	ssize_t n;
 
 	*out = NULL;
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf));
+	n = read(fd, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return -errno;
-	if ((size_t) n <= hdr || (size_t) n == sizeof(buf) || memcmp(buf, CACHE_MAGIC, hdr) != 0)
+	buf[n] = '\0';
+	nl = memchr(buf, '\n', (size_t) n);
+	if (!nl || sscanf(buf, CACHE_MAGIC_FMT, &count) != 1 || count == 0 || count > BPF_MAXINSNS)
+		return -EINVAL;
+	hdr = (size_t) (nl - buf) + 1;
+	/* the whole header must be exactly what this version writes */
+	if ((size_t) snprintf(want, sizeof(want), CACHE_MAGIC_FMT, count) != hdr ||
+	    memcmp(buf, want, hdr) != 0)
 		return -EINVAL;
 	len = (size_t) n - hdr;
-	if (len % sizeof(struct sock_filter) != 0)
+	if (len != count * sizeof(struct sock_filter))
 		return -EINVAL;
 	f = malloc(sizeof(*f) + len);
 	if (!f)
 		return -ENOMEM;
 	memcpy(f->insns, buf + hdr, len);
-	f->prog.len = (unsigned short) (len / sizeof(struct sock_filter));
+	f->prog.len = (unsigned short) count;
 	f->prog.filter = f->insns;
 	*out = f;
 	return 0;

@@ -113,17 +113,26 @@ teardown() { teardown_world; }
 @test "modes: init caches the compiled filter; a damaged or foreign cache is not trusted" {
 	requires root
 	init_box --mode code-only
-	[ -s "$BOX_ROOT/$BOX/seccomp.bpf" ]
-	head -1 "$BOX_ROOT/$BOX/seccomp.bpf" | grep -q "^apbox-seccomp-1 "
+	local cache=$LOCK_ROOT/seccomp.bpf
+	[ -s "$cache" ]
+	head -1 "$cache" | grep -q "^apbox-seccomp-2 [^ ]* [0-9]*$"
+	cp "$cache" "$WORLD/good"
 	# a cache from another version, whose program would allow everything
-	printf 'apbox-seccomp-1 0.0.0-other\n\006\000\000\000\000\000\377\177' > "$BOX_ROOT/$BOX/seccomp.bpf"
+	printf 'apbox-seccomp-2 0.0.0-other 1\n\006\000\000\000\000\000\377\177' > "$cache"
 	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
 	assert_success
-	# a truncated one
-	head -c 40 /dev/zero > "$BOX_ROOT/$BOX/seccomp.bpf"
+	# this version's header, but a program cut short (here: its first instruction only)
+	local hdr
+	hdr=$(head -1 "$WORLD/good")
+	{ echo "$hdr"; tail -c +$((${#hdr} + 2)) "$WORLD/good" | head -c 8; } > "$cache"
+	[ "$(stat -c %s "$cache")" -eq $((${#hdr} + 1 + 8)) ]
 	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
 	assert_success
-	rm "$BOX_ROOT/$BOX/seccomp.bpf"
+	# garbage
+	head -c 40 /dev/zero > "$cache"
+	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
+	assert_success
+	rm "$cache"
 	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
 	assert_success
 }
