@@ -276,9 +276,8 @@ conf_defaults(struct ap_conf *c)
 	c->cg_parent = xstrdup("apbox");
 	c->engine_path = xstrdup("/root/common");
 	c->code_path = xstrdup("/root/codes");
-	c->etc_files = xstrdup("hosts resolv.conf nsswitch.conf host.conf localtime passwd group "
-			       "ld.so.cache ld.so.conf ld.so.conf.d alternatives ssl "
-			       "ca-certificates mime.types");
+	c->etc_files = xstrdup("hosts resolv.conf nsswitch.conf localtime passwd group ld.so.cache "
+			       "alternatives ssl ca-certificates");
 	c->path = xstrdup("/usr/local/bin:/usr/bin:/bin");
 	c->tmp_size = 256ULL * 1024 * 1024;
 	c->seccomp = true;
