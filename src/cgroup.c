@@ -757,19 +757,13 @@ rmdir_children(int fd, unsigned depth)
 {
 	DIR *d;
 	struct dirent *de;
-	int ret = 0, dupfd;
+	int ret = 0;
 
 	if (depth > 32)
 		return -ELOOP;
-	dupfd = dup(fd);
-	if (dupfd < 0)
+	d = opendir_at(fd);
+	if (!d)
 		return -errno;
-	d = fdopendir(dupfd);
-	if (!d) {
-		int en = errno;
-		(void) close(dupfd);
-		return -en;
-	}
 	while ((de = readdir(d))) {
 		struct stat st;
 		int sub, r;

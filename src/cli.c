@@ -252,6 +252,18 @@ cli_parse_count_opt(const char *name, const char *val, uint64_t max, uint64_t *o
 }
 
 int
+cli_add_dir(struct ap_opts *o, const char *spec, struct ap_err *e)
+{
+	int r = mounts_rules_add(&o->dirs, spec, e);
+
+	if (r < 0)
+		return ap_err_prefix(e, "--dir");
+	o->dir_specs = xrealloc(o->dir_specs, (o->ndir_specs + 1) * sizeof(char *));
+	o->dir_specs[o->ndir_specs++] = xstrdup(spec);
+	return 0;
+}
+
+int
 cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_err *e)
 {
 	const char *eq = strchr(spec, '=');
@@ -356,12 +368,7 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 		o->config = arg;
 		return 0;
 	case 'd':
-		r = mounts_rules_add(&o->dirs, arg, e);
-		if (r < 0)
-			return ap_err_prefix(e, "--dir");
-		o->dir_specs = xrealloc(o->dir_specs, (o->ndir_specs + 1) * sizeof(char *));
-		o->dir_specs[o->ndir_specs++] = xstrdup(arg);
-		return 0;
+		return cli_add_dir(o, arg, e);
 	case 'D':
 		o->no_default_dirs = true;
 		return 0;

@@ -90,6 +90,8 @@ struct ap_opts {
 int cli_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e);
 void cli_opts_free(struct ap_opts *o);
 void cli_usage(FILE *f);
+/* Check a --dir rule and keep it for the plan, in order (shared with compat.c). */
+int cli_add_dir(struct ap_opts *o, const char *spec, struct ap_err *e);
 /* Apply a parsed --env value "VAR" or "VAR=VALUE" (shared with compat.c). */
 int cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_err *e);
 /* Parse one limit option value (shared with compat.c); sizes in bytes, times in ms. */

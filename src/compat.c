@@ -259,7 +259,6 @@ static int
 parse_one(struct ap_opts *o, struct state *st, int c, const char *arg, struct ap_err *e)
 {
 	struct ap_limits *l = &o->limits;
-	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++)
 		if (unsupported[i].val == c)
@@ -294,12 +293,7 @@ parse_one(struct ap_opts *o, struct state *st, int c, const char *arg, struct ap
 		return 0;
 	case 'd':
 		/* isolate's rule syntax is apbox's; "./"-relative host paths are refused there. */
-		r = mounts_rules_add(&o->dirs, arg, e);
-		if (r < 0)
-			return ap_err_prefix(e, "--dir");
-		o->dir_specs = xrealloc(o->dir_specs, (o->ndir_specs + 1) * sizeof(char *));
-		o->dir_specs[o->ndir_specs++] = xstrdup(arg);
-		return 0;
+		return cli_add_dir(o, arg, e);
 	case 'D':
 		o->no_default_dirs = true;
 		return 0;

@@ -195,7 +195,8 @@ open_output(const char *path, const char *box_root, struct ap_err *e)
 
 	if (fd < 0)
 		return ap_err_set(e, -fd, "cannot open \"%s\"%s", path,
-				  fd == -ELOOP || fd == -EXDEV ? " (a symlink below box_root)" : "");
+				  fd == -ELOOP || fd == -EXDEV ? " (a symlink below box_root)"
+							       : "");
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
 		(void) close(fd);
 		return ap_err_set(e, EPERM, "cannot write \"%s\": not a plain file", path);
@@ -247,7 +248,8 @@ open_stdio(struct ctx *x, struct run_plan *p)
 	} else {
 		if (o->stdin_path &&
 		    (p->stdin_fd = open_guarded(o->stdin_path, x->c.box_root, O_RDONLY, 0)) < 0)
-			return ap_err_set(&x->e, -p->stdin_fd, "cannot open \"%s\"%s", o->stdin_path,
+			return ap_err_set(&x->e, -p->stdin_fd, "cannot open \"%s\"%s",
+					  o->stdin_path,
 					  p->stdin_fd == -ELOOP || p->stdin_fd == -EXDEV
 						  ? " (a symlink below box_root)"
 						  : "");
@@ -302,7 +304,8 @@ log_plan(const struct box *b, const struct cg *cg, const struct run_plan *p)
 
 	ap_log(1, "box %d: mode %s, work dir \"%s\", uid %u, cgroup %s", b->id, p->mode_name,
 	       b->work, (unsigned) p->uid, cg_version_name(cg->version));
-	ap_log(1, "limits: mem %llu KiB, processes %llu, open files %llu, time %llu ms, wall %llu ms",
+	ap_log(1,
+	       "limits: mem %llu KiB, processes %llu, open files %llu, time %llu ms, wall %llu ms",
 	       (unsigned long long) l->mem / 1024, (unsigned long long) l->processes,
 	       (unsigned long long) l->open_files, (unsigned long long) l->time_ms,
 	       (unsigned long long) l->wall_ms);

@@ -377,7 +377,6 @@ struct build {
 	int *srcfd;	       /* per rule: O_PATH fd of a bind source below the guard, or -1 */
 };
 
-
 static void
 fd_path(int fd, char *buf, size_t len)
 {
@@ -414,7 +413,8 @@ lm_mount(const char *source, const char *target, const char *fstype, const char 
 	} else {
 		if (mnt_split_optstr(opts, NULL, &vfs, &fs, 1, 0) != 0)
 			return -EINVAL;
-		if (vfs && mnt_optstr_get_flags(vfs, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
+		if (vfs &&
+		    mnt_optstr_get_flags(vfs, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
 			return -EINVAL;
 	}
 	if (mount(source, target, fstype, flags, fs) < 0)

@@ -58,8 +58,7 @@ int ap_seccomp_load(const struct seccomp_filter *f, struct ap_err *e);
  * when it was written by another apbox version or is damaged, and the
  * caller builds the filter instead.  Both return 0 or -errno.
  */
-int ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name,
-		    struct ap_err *e);
+int ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name, struct ap_err *e);
 int ap_seccomp_read(struct seccomp_filter **out, int dirfd, const char *name);
 /* Free a filter from ap_seccomp_build(); NULL is accepted. */
 void ap_seccomp_free(struct seccomp_filter *f);

@@ -410,8 +410,8 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	}
 	r = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (r < 0 && errno == ENOSYS && cgfd < 0)
-		r = syscall(SYS_clone, (unsigned long) (p->ns_flags & ~CLONE_NEWCGROUP) | SIGCHLD, 0,
-			    NULL, NULL, 0);
+		r = syscall(SYS_clone, (unsigned long) (p->ns_flags & ~CLONE_NEWCGROUP) | SIGCHLD,
+			    0, NULL, NULL, 0);
 	return (pid_t) r;
 }
 

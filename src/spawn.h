@@ -39,7 +39,7 @@ struct run_plan {
 	/* isolate-compatible: stdio paths opened inside, after the id switch */
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
 	const struct seccomp_filter *filter; /* NULL: none */
-	int netns_fd; /* the box's pinned network namespace to join, or -1 */
+	int netns_fd;			     /* the box's pinned network namespace to join, or -1 */
 	bool rootless;
 	uid_t uid; /* ids the program runs as (inside view) */
 	gid_t gid;

@@ -313,38 +313,6 @@ read_file(const char *path, char *buf, size_t len)
 }
 
 int
-open_dir_nofollow(const char *path)
-{
-	cleanup_free char *copy = NULL;
-	char *save = NULL, *tok;
-	int fd;
-
-	if (path[0] != '/')
-		return -EINVAL;
-	/* Walk component by component: O_NOFOLLOW makes a symlink an error. */
-	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	copy = xstrdup(path);
-	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		int nfd;
-		if (strcmp(tok, "..") == 0) {
-			(void) close(fd);
-			return -EINVAL;
-		}
-		nfd = openat(fd, tok, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			int en = errno == ELOOP ? ELOOP : errno;
-			(void) close(fd);
-			return -en;
-		}
-		(void) close(fd);
-		fd = nfd;
-	}
-	return fd;
-}
-
-int
 mkdirat_nofollow(int dirfd, const char *name, mode_t mode)
 {
 	int fd;
@@ -355,6 +323,23 @@ mkdirat_nofollow(int dirfd, const char *name, mode_t mode)
 	if (fd < 0)
 		return errno == ENOTDIR ? -ELOOP : -errno;
 	return fd;
+}
+
+DIR *
+opendir_at(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int en = errno;
+		(void) close(fd);
+		errno = en;
+	}
+	return d;
 }
 
 /*
@@ -392,19 +377,12 @@ remove_contents(int dirfd, dev_t dev, unsigned depth)
 	DIR *d;
 	struct dirent *de;
 	int ret = 0;
-	int dupfd;
 
 	if (depth > 256)
 		return -ELOOP;
-	dupfd = dup(dirfd);
-	if (dupfd < 0)
+	d = opendir_at(dirfd);
+	if (!d)
 		return -errno;
-	d = fdopendir(dupfd);
-	if (!d) {
-		int en = errno;
-		(void) close(dupfd);
-		return -en;
-	}
 	while ((de = readdir(d))) {
 		struct stat st;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
@@ -472,64 +450,6 @@ remove_tree_at(int dirfd, const char *name)
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
-}
-
-static int
-chown_contents(int dirfd, dev_t dev, uid_t uid, gid_t gid, unsigned depth)
-{
-	DIR *d;
-	struct dirent *de;
-	int ret = 0, dupfd;
-
-	if (depth > 256)
-		return -ELOOP;
-	dupfd = dup(dirfd);
-	if (dupfd < 0)
-		return -errno;
-	d = fdopendir(dupfd);
-	if (!d) {
-		int en = errno;
-		(void) close(dupfd);
-		return -en;
-	}
-	while ((de = readdir(d))) {
-		struct stat st;
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (st.st_dev != dev)
-			continue;
-		if (fchownat(dirfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-			ret = ret ? ret : -errno;
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd, de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				int r = chown_contents(sub, dev, uid, gid, depth + 1);
-				(void) close(sub);
-				ret = ret ? ret : r;
-			}
-		}
-	}
-	(void) closedir(d);
-	return ret;
-}
-
-int
-chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid)
-{
-	struct stat st;
-	cleanup_close int fd = -1;
-
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (fchown(fd, uid, gid) < 0)
-		return -errno;
-	return chown_contents(fd, st.st_dev, uid, gid, 0);
 }
 
 /* Is path below dir (lexically)?  Returns the rest after "dir/", or NULL. */

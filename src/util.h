@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,16 +76,12 @@ ssize_t read_file(const char *path, char *buf, size_t len);
 ssize_t read_fileat(int dirfd, const char *name, char *buf, size_t len);
 
 /*
- * Open a directory by path without following a symlink in any component
- * below "/" (a component-wise O_NOFOLLOW walk).  Returns an O_RDONLY
- * directory fd or -errno.
- */
-int open_dir_nofollow(const char *path);
-/*
  * Create the directory "name" in dirfd with mode (EEXIST is not an error if
  * it is a real directory, never a symlink) and return an fd for it, or -errno.
  */
 int mkdirat_nofollow(int dirfd, const char *name, mode_t mode);
+/* A DIR stream over a duplicate of dirfd (dirfd stays open and usable), or NULL. */
+DIR *opendir_at(int dirfd);
 /*
  * Remove the directory entry "name" in dirfd and everything below it,
  * without following symlinks and without crossing into another mount
@@ -92,11 +89,6 @@ int mkdirat_nofollow(int dirfd, const char *name, mode_t mode);
  * Returns 0 or -errno.
  */
 int remove_tree_at(int dirfd, const char *name);
-/*
- * chown a tree to uid/gid without following symlinks or crossing mounts
- * (fd-relative, like isolate's walk).  Returns 0 or -errno.
- */
-int chown_tree_at(int dirfd, const char *name, uid_t uid, gid_t gid);
 
 /*
  * Open a caller-named file.  Below guard (box_root: directories the boxes'

@@ -58,7 +58,8 @@ main(void)
 
 	(void) setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
 	conf_defaults(&c);
-	TAP_IS_STR(c.box_root, geteuid() ? "/run/user/1000/apbox/boxes" : LOCALSTATEDIR "/lib/apbox",
+	TAP_IS_STR(c.box_root,
+		   geteuid() ? "/run/user/1000/apbox/boxes" : LOCALSTATEDIR "/lib/apbox",
 		   "defaults: an ordinary user's boxes go to XDG_RUNTIME_DIR");
 	conf_free(&c);
 	(void) unsetenv("XDG_RUNTIME_DIR");
