@@ -12,6 +12,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
@@ -122,7 +123,7 @@ gather(struct report *r, const struct ap_conf *c)
 	int err;
 
 	r->root = geteuid() == 0;
-	r->cap_sys_admin = caps_have(21 /* CAP_SYS_ADMIN */);
+	r->cap_sys_admin = caps_have(CAP_SYS_ADMIN);
 	r->max_userns = -1;
 	if (read_file("/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0)
 		r->max_userns = strtol(buf, NULL, 10);
