@@ -53,7 +53,8 @@ demo() {
 	# The demo's boxes live in a scratch root, so it never touches a real installation.
 	root=$(mktemp -d /tmp/apbox-demo.XXXXXX)
 	chmod 755 "$root"
-	trap 'APBOX_CONFIG=$root/apbox.conf "$apbox" cleanup -b 0 >/dev/null 2>&1; rm -rf "$root"' EXIT
+	trap 'APBOX_CONFIG=$root/apbox.conf "$apbox" cleanup -b 0 >/dev/null 2>&1; rm -rf "$root";
+		rmdir /sys/fs/cgroup/*/apbox-demo /sys/fs/cgroup/apbox-demo 2>/dev/null || true' EXIT
 	printf 'box_root = %s/boxes\nlock_root = %s/locks\n[cgroup]\nparent = apbox-demo\n' \
 		"$root" "$root" > "$root/apbox.conf"
 	export APBOX_CONFIG="$root/apbox.conf"
