@@ -221,6 +221,29 @@ box_check_work(const struct box *b, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * Remove <box_root>/<id> through rootfd (box_root), unpinning the box's
+ * network namespace first; a box that is not there is success.  init (to
+ * reset a box) and cleanup share it.
+ */
+static int
+wipe_box(const struct box *b, int rootfd, struct ap_err *e)
+{
+	char name[16];
+	int r = mounts_unpin_ns(b->netns, e);
+
+	if (r < 0)
+		return r;
+	(void) snprintf(name, sizeof(name), "%d", b->id);
+	r = remove_tree_at(rootfd, name);
+	if (r == -EBUSY)
+		return ap_err_set(e, EBUSY, "cannot remove \"%s\": a mount is still inside it",
+				  b->dir);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot remove \"%s\"", b->dir);
+	return 0;
+}
+
 int
 box_create(struct box *b, struct ap_err *e)
 {
@@ -231,14 +254,11 @@ box_create(struct box *b, struct ap_err *e)
 	rootfd = open_box_root(b, true, e);
 	if (rootfd < 0)
 		return rootfd;
-	(void) snprintf(name, sizeof(name), "%d", b->id);
 	/* A previous box is reset, as isolate 2.x does on --init. */
-	r = mounts_unpin_ns(b->netns, e);
+	r = wipe_box(b, rootfd, e);
 	if (r < 0)
 		return r;
-	r = remove_tree_at(rootfd, name);
-	if (r < 0)
-		return ap_err_set(e, -r, "cannot reset old box \"%s\"", b->dir);
+	(void) snprintf(name, sizeof(name), "%d", b->id);
 	dirfd = mkdirat_nofollow(rootfd, name, 0755);
 	if (dirfd < 0)
 		return ap_err_set(e, -dirfd, "cannot create \"%s\"", b->dir);
@@ -266,29 +286,16 @@ out:
 int
 box_remove(struct box *b, struct ap_err *e)
 {
-	cleanup_close int rootfd = -1;
-	char name[16];
+	cleanup_close int rootfd = open_box_root(b, false, e);
 	int r;
 
-	rootfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* No box_root at all: no box either. */
+	if (rootfd < 0 && rootfd != -ENOENT)
+		return rootfd;
 	if (rootfd >= 0) {
-		(void) close(rootfd);
-		rootfd = open_box_root(b, false, e);
-		if (rootfd < 0)
-			return rootfd;
-		(void) snprintf(name, sizeof(name), "%d", b->id);
-		r = mounts_unpin_ns(b->netns, e);
+		r = wipe_box(b, rootfd, e);
 		if (r < 0)
 			return r;
-		r = remove_tree_at(rootfd, name);
-		if (r == -EBUSY)
-			return ap_err_set(e, EBUSY,
-					  "cannot remove \"%s\": a mount is still inside it",
-					  b->dir);
-		if (r < 0)
-			return ap_err_set(e, -r, "cannot remove \"%s\"", b->dir);
-	} else if (errno != ENOENT) {
-		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
 	}
 	b->state.initialized = false;
 	return box_save_state(b, e);
