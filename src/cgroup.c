@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,38 +421,13 @@ cg_remove_parent(struct cg *c, struct ap_err *e)
 int
 cg_open_below(const char *root, const char *rel)
 {
-	cleanup_free char *copy = NULL;
-	char *save = NULL, *tok;
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd, nfd;
-
 	/* root itself comes from the administrator's configuration and is trusted. */
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
 	if (fd < 0)
 		return -errno;
-	/* One openat2() that refuses symlinks and ".." escapes below root. */
-	nfd = (int) syscall(SYS_openat2, fd, rel, &how, sizeof(how));
-	if (nfd >= 0 || (errno != ENOSYS && errno != EPERM)) {
-		int en = errno;
-		(void) close(fd);
-		return nfd >= 0 ? nfd : -en;
-	}
-	/* Kernels before 5.6 (or a filter refusing openat2): walk it component by component. */
-	copy = xstrdup(rel);
-	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		int en;
-
-		nfd = openat(fd, tok, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		en = errno;
-		(void) close(fd);
-		if (nfd < 0)
-			return -en;
-		fd = nfd;
-	}
-	return fd;
+	/* Refuses symlinks and ".." escapes below root. */
+	return openat_beneath(fd, rel, O_RDONLY | O_DIRECTORY);
 }
 
 int

@@ -7,9 +7,10 @@
  * and is the only code that mounts anything for a box.  It must never change
  * the host's mount table (step 1 makes every mount private before anything
  * else), never create files inside a bound host tree, never print and never
- * exit.  This file is the only user of libmount; it calls mount(2),
- * mount_setattr(2) and pivot_root(2) directly where libmount 2.38 cannot
- * express what is needed (see set_attrs()).
+ * exit.  It calls mount(2), mount_setattr(2) and pivot_root(2) itself
+ * (see mount_on() for why no libmount context); it is the only user of
+ * libmount, which it loads only to read the mount table on kernels without
+ * mount_setattr(2) (mounts_list_below()).
  */
 #include "config.h"
 
@@ -384,42 +385,41 @@ fd_path(int fd, char *buf, size_t len)
 }
 
 /*
- * Mount through libmount (style guide §7): helpers, mtab/utab and path
- * canonicalisation are off, and "user" mode restrictions are off because
- * the proxy's uid is not 0 in its namespace.  Returns 0 or -errno; the
- * caller words the message.  Binds get only "bind"/"rbind" here, so that
- * libmount makes exactly one mount(2) call: its own follow-up remount for
- * ro/nosuid/nodev would not keep the flags the kernel locks in a user
- * namespace (set_attrs() does that).
+ * One mount(2) on target.  apbox writes every option itself (the box's
+ * mounts come from fixed tables and isolate-style rule flags, never from a
+ * user's option string), so flags and data are passed as they are: a
+ * libmount context per mount would read the mount table, probe for LSMs and
+ * run helpers' checks on each of the box's dozens of mounts, and apbox needs
+ * none of it: targets are /proc/self/fd/N links to mount points it resolved
+ * itself, and no helper (/sbin/mount.<type>) is ever run.  Binds get no
+ * ro/nosuid/nodev here: a follow-up remount would not keep the flags the
+ * kernel locks in a user namespace (set_attrs() does that).  Returns 0 or
+ * -errno; the caller words the message.
  */
 static int
-lm_mount(const char *source, const char *target, const char *fstype, const char *opts)
+mount_on(const char *source, const char *target, const char *fstype, unsigned long flags,
+	 const char *data)
 {
-	cleanup_free char *vfs = NULL, *fs = NULL;
-	unsigned long flags = 0;
-
-	/*
-	 * libmount reads the option string (which words are mount flags, which
-	 * go to the filesystem); the mount itself is one mount(2).  A libmount
-	 * context per mount would read the mount table, probe for LSMs and run
-	 * helpers' checks on every one of the box's dozens of mounts, and apbox
-	 * needs none of it: targets are /proc/self/fd/N links to mount points it
-	 * resolved itself, and no helper (/sbin/mount.<type>) is ever run.
-	 */
-	if (strcmp(opts, "bind") == 0) {
-		flags = MS_BIND;
-	} else if (strcmp(opts, "rbind") == 0) {
-		flags = MS_BIND | MS_REC;
-	} else {
-		if (mnt_split_optstr(opts, NULL, &vfs, &fs, 1, 0) != 0)
-			return -EINVAL;
-		if (vfs &&
-		    mnt_optstr_get_flags(vfs, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0)
-			return -EINVAL;
-	}
-	if (mount(source, target, fstype, flags, fs) < 0)
+	if (mount(source, target, fstype, flags, data) < 0)
 		return -errno;
 	return 0;
+}
+
+/* The MS_* flags of mount attributes. */
+static unsigned long
+attr_flags(uint64_t attr)
+{
+	unsigned long f = 0;
+
+	if (attr & MOUNT_ATTR_RDONLY)
+		f |= MS_RDONLY;
+	if (attr & MOUNT_ATTR_NOSUID)
+		f |= MS_NOSUID;
+	if (attr & MOUNT_ATTR_NODEV)
+		f |= MS_NODEV;
+	if (attr & MOUNT_ATTR_NOEXEC)
+		f |= MS_NOEXEC;
+	return f;
 }
 
 /*
@@ -431,32 +431,7 @@ lm_mount(const char *source, const char *target, const char *fstype, const char 
 static int
 open_beneath(int rootfd, const char *inside)
 {
-	cleanup_free char *copy = xstrdup(inside);
-	char *save = NULL, *tok;
-	int fd = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		struct stat st;
-		int nfd = openat(fd, tok, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		int en = errno;
-
-		(void) close(fd);
-		if (nfd < 0)
-			return -en;
-		fd = nfd;
-		if (fstat(fd, &st) < 0) {
-			en = errno;
-			(void) close(fd);
-			return -en;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			(void) close(fd);
-			return -ELOOP;
-		}
-	}
-	return fd;
+	return openat_beneath(rootfd, inside + strspn(inside, "/"), O_PATH);
 }
 
 /*
@@ -544,61 +519,106 @@ remount_keep(const char *path, unsigned long want)
 	return 0;
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space, ...) in place. */
-static void
-unescape_mountinfo(char *s)
-{
-	char *o = s;
+#ifndef MOUNT_SONAME
+#define MOUNT_SONAME "libmount.so.1"
+#endif
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
+/* The libmount functions apbox uses (to read a mount table), loaded by mounts_list_below(). */
+struct lmnt {
+	typeof(mnt_new_table_from_file) *table_from_file;
+	typeof(mnt_unref_table) *unref_table;
+	typeof(mnt_new_iter) *new_iter;
+	typeof(mnt_free_iter) *free_iter;
+	typeof(mnt_table_next_fs) *next_fs;
+	typeof(mnt_fs_get_target) *get_target;
+};
+
+static int
+load_libmount(struct lmnt *l, struct ap_err *e)
+{
+	void *h = dl_open(MOUNT_SONAME, e);
+
+	if (!h)
+		return -ENOENT;
+	if (dl_sym(h, MOUNT_SONAME, "mnt_new_table_from_file", &l->table_from_file, e) < 0 ||
+	    dl_sym(h, MOUNT_SONAME, "mnt_unref_table", &l->unref_table, e) < 0 ||
+	    dl_sym(h, MOUNT_SONAME, "mnt_new_iter", &l->new_iter, e) < 0 ||
+	    dl_sym(h, MOUNT_SONAME, "mnt_free_iter", &l->free_iter, e) < 0 ||
+	    dl_sym(h, MOUNT_SONAME, "mnt_table_next_fs", &l->next_fs, e) < 0 ||
+	    dl_sym(h, MOUNT_SONAME, "mnt_fs_get_target", &l->get_target, e) < 0)
+		return -ENOENT;
+	return 0;
 }
 
-/* Remount every mount strictly below "top" (a real path) with want added. */
+int
+mounts_list_below(const char *mountinfo, const char *top, char ***out, size_t *n, struct ap_err *e)
+{
+	struct lmnt l;
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	size_t toplen = strlen(top), cap = 0;
+	char **v = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = load_libmount(&l, e);
+	if (r < 0)
+		return r;
+	/* libmount undoes mountinfo's octal escapes (a space is \040 there). */
+	tb = l.table_from_file(mountinfo);
+	if (!tb)
+		return ap_err_set(e, EIO, "cannot read the mount table \"%s\"", mountinfo);
+	it = l.new_iter(MNT_ITER_FORWARD);
+	if (!it) {
+		l.unref_table(tb);
+		return ap_err_set(e, ENOMEM, "cannot read the mount table \"%s\"", mountinfo);
+	}
+	if (toplen == 1)
+		toplen = 0; /* top is "/": everything is below it */
+	while (l.next_fs(tb, it, &fs) == 0) {
+		const char *mp = l.get_target(fs);
+
+		if (!mp || strncmp(mp, top, toplen) != 0 || mp[toplen] != '/' ||
+		    mp[toplen + 1] == '\0')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = xstrdup(mp);
+	}
+	l.free_iter(it);
+	l.unref_table(tb);
+	*out = v;
+	return 0;
+}
+
+/*
+ * Remount every mount strictly below "top" (a real path) with want added.
+ * Without libmount the caller's message says ELIBACC ("Can not access a
+ * needed shared library").
+ */
 static int
 remount_below(const char *top, unsigned long want)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0, toplen = strlen(top);
-	int ret = 0;
+	struct ap_err e = {0};
+	char **v;
+	size_t n;
+	int ret = mounts_list_below("/proc/self/mountinfo", top, &v, &n, &e);
 
-	if (!f)
-		return -errno;
-	if (toplen == 1)
-		toplen = 0; /* top is "/": everything is below it */
-	while (getline(&line, &cap, f) > 0) {
-		char *p = line, *mp, *end;
-		int r;
+	if (ret == -ENOENT)
+		return -ELIBACC;
 
-		/* Fields: id parent maj:min root mount-point options ... */
-		for (int i = 0; i < 4 && p; i++) {
-			p = strchr(p, ' ');
-			if (p)
-				p++;
-		}
-		if (!p)
-			continue;
-		mp = p;
-		end = strchr(mp, ' ');
-		if (!end)
-			continue;
-		*end = '\0';
-		unescape_mountinfo(mp);
-		if (strncmp(mp, top, toplen) != 0 || mp[toplen] != '/' || mp[toplen + 1] == '\0')
-			continue;
-		r = remount_keep(mp, want);
-		if (r < 0 && !ret)
+	for (size_t i = 0; i < n; i++) {
+		int r = remount_keep(v[i], want);
+
+		if (r < 0 && ret == 0)
 			ret = r;
+		free(v[i]);
 	}
+	free(v);
 	return ret;
 }
 
@@ -616,7 +636,7 @@ static int
 set_attrs(int fd, const char *path, uint64_t attr, bool recursive)
 {
 	char buf[64], real[4096];
-	unsigned long want = 0;
+	unsigned long want;
 	ssize_t n;
 	int r;
 
@@ -633,14 +653,7 @@ set_attrs(int fd, const char *path, uint64_t attr, bool recursive)
 		fd_path(fd, buf, sizeof(buf));
 		path = buf;
 	}
-	if (attr & MOUNT_ATTR_RDONLY)
-		want |= MS_RDONLY;
-	if (attr & MOUNT_ATTR_NOSUID)
-		want |= MS_NOSUID;
-	if (attr & MOUNT_ATTR_NODEV)
-		want |= MS_NODEV;
-	if (attr & MOUNT_ATTR_NOEXEC)
-		want |= MS_NOEXEC;
+	want = attr_flags(attr);
 	r = remount_keep(path, want);
 	if (r < 0 || !recursive)
 		return r;
@@ -828,7 +841,7 @@ bind_at(const struct build *b, const char *src, int fd, const char *inside, bool
 	int ret;
 
 	fd_path(fd, target, sizeof(target));
-	ret = lm_mount(src, target, NULL, recursive ? "rbind" : "bind");
+	ret = mount_on(src, target, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL);
 	if (ret == -EACCES)
 		return ap_err_set(e, ret, "cannot bind \"%s\" on \"%s\" (as uid %u)", src, inside,
 				  (unsigned) getuid());
@@ -855,12 +868,12 @@ bind_at(const struct build *b, const char *src, int fd, const char *inside, bool
 
 /* Mount a fresh filesystem on the mount point fd. */
 static int
-fresh_at(int fd, const char *type, const char *opts)
+fresh_at(int fd, const char *type, unsigned long flags, const char *data)
 {
 	char target[64];
 
 	fd_path(fd, target, sizeof(target));
-	return lm_mount(type, target, type, opts);
+	return mount_on(type, target, type, flags, data);
 }
 
 /*
@@ -891,8 +904,8 @@ mask_proc(const struct build *b, const char *proc, struct ap_err *e)
 			return ap_err_set(e, errno, "cannot stat \"%s\"", in);
 		if (S_ISDIR(st.st_mode)) {
 			/* An empty read-only tmpfs over a directory. */
-			ret = fresh_at(fd, "tmpfs",
-				       "ro,nosuid,nodev,noexec,mode=0555,size=4k,nr_inodes=2");
+			ret = fresh_at(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				       "mode=0555,size=4k,nr_inodes=2");
 			if (ret < 0)
 				return ap_err_set(e, ret, "cannot mask \"%s\"", in);
 		} else {
@@ -936,9 +949,7 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	bool is_proc = strcmp(type, "proc") == 0;
 	bool is_tmpfs = strcmp(type, "tmpfs") == 0;
 	uint64_t attr = rule_attrs(r->flags);
-	const char *extra = "";
-	cleanup_free char *opts = NULL;
-	char flags[64];
+	const char *data = NULL;
 	int ret;
 
 	/*
@@ -953,24 +964,19 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	 */
 	if (is_tmpfs)
 		attr &= ~(uint64_t) MOUNT_ATTR_RDONLY;
-	attrs_str(attr, flags, sizeof(flags));
 	if (is_proc && b->plan->hidepid)
 		/* Only the box's own processes are visible, as in isolate. */
-		extra = ",hidepid=2";
+		data = "hidepid=2";
 	else if (is_tmpfs)
-		extra = ",mode=0755";
+		data = "mode=0755";
 	else if (strcmp(type, "devpts") == 0)
 		/* A private pty namespace, never the host's ptys. */
-		extra = ",newinstance,ptmxmode=0666,mode=0620";
-	opts = xasprintf("%s%s", flags, extra);
-	ret = fresh_at(fd, type, opts);
-	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM)) {
+		data = "newinstance,ptmxmode=0666,mode=0620";
+	ret = fresh_at(fd, type, attr_flags(attr), data);
+	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM))
 		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the
 		 * host. */
-		free(opts);
-		opts = xstrdup(flags);
-		ret = fresh_at(fd, type, opts);
-	}
+		ret = fresh_at(fd, type, attr_flags(attr), NULL);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount \"%s\" on \"%s\"", type, r->inside);
 	if (is_tmpfs && !(r->flags & MOUNTS_RW)) {
@@ -983,21 +989,23 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	return 0;
 }
 
+/* A world-writable tmpfs's data: sticky like /tmp, and the size limit if any. */
+static char *
+tmpfs_data(uint64_t size)
+{
+	return size ? xasprintf("mode=1777,size=%llu", (unsigned long long) size)
+		    : xstrdup("mode=1777");
+}
+
 static int
 mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
 {
 	const struct mount_rule *r = &b->plan->rules->v[i];
-	cleanup_free char *size = NULL;
-	cleanup_free char *opts = NULL;
-	char flags[64];
+	cleanup_free char *data = tmpfs_data(b->plan->tmp_size);
 	int ret;
 
 	/* Writable by every box process (sticky, like /tmp); never suid or devices. */
-	attrs_str(rule_attrs(r->flags | MOUNTS_RW), flags, sizeof(flags));
-	size = b->plan->tmp_size ? xasprintf(",size=%llu", (unsigned long long) b->plan->tmp_size)
-				 : xstrdup("");
-	opts = xasprintf("%s,mode=1777%s", flags, size);
-	ret = fresh_at(fd, "tmpfs", opts);
+	ret = fresh_at(fd, "tmpfs", attr_flags(rule_attrs(r->flags | MOUNTS_RW)), data);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
 	return 0;
@@ -1022,14 +1030,14 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 	};
 	const struct mount_rule *r = &b->plan->rules->v[i];
 	cleanup_close int dfd = -1;
-	cleanup_free char *shm_opts = NULL;
+	cleanup_free char *shm_data = NULL;
 	int ret;
 
 	/*
 	 * nodev on the tmpfs itself: the device files are separate bind
 	 * mounts, so nothing created in this tmpfs can ever be a device.
 	 */
-	ret = fresh_at(fd, "tmpfs", "nosuid,nodev,noexec," DEV_TMPFS_OPTS);
+	ret = fresh_at(fd, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, DEV_TMPFS_OPTS);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
 	dfd = reopen_point(b, r->inside, e);
@@ -1070,7 +1078,8 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 
 		if (pfd < 0)
 			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
-		ret = fresh_at(pfd, "devpts", "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620");
+		ret = fresh_at(pfd, "devpts", MS_NOSUID | MS_NOEXEC,
+			       "newinstance,ptmxmode=0666,mode=0620");
 	}
 	/* Some user-namespace setups refuse devpts: then the box has no ptys, and that is all. */
 	if (ret == 0 && symlinkat("pts/ptmx", dfd, "ptmx") < 0)
@@ -1081,16 +1090,14 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 	/* A private /dev/shm: the host's is a channel between boxes. */
 	if (mkdirat(dfd, "shm", 0755) < 0)
 		return ap_err_set(e, errno, "cannot create mount point \"%s/shm\"", r->inside);
-	shm_opts = b->plan->tmp_size ? xasprintf("nosuid,nodev,mode=1777,size=%llu",
-						 (unsigned long long) b->plan->tmp_size)
-				     : xstrdup("nosuid,nodev,mode=1777");
+	shm_data = tmpfs_data(b->plan->tmp_size);
 	{
 		cleanup_free char *in = xasprintf("%s/shm", r->inside);
 		cleanup_close int pfd = open_beneath(b->rootfd, in);
 
 		if (pfd < 0)
 			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
-		ret = fresh_at(pfd, "tmpfs", shm_opts);
+		ret = fresh_at(pfd, "tmpfs", MS_NOSUID | MS_NODEV, shm_data);
 		if (ret < 0)
 			return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", in);
 	}
@@ -1158,7 +1165,7 @@ mount_root_tmpfs(const char *newroot, struct ap_err *e)
 	 * in the host directory, and vanish with the namespace.  noexec,
 	 * nosuid, nodev: it only ever holds empty directories and files.
 	 */
-	ret = lm_mount("tmpfs", target, "tmpfs", "nosuid,nodev,noexec," ROOT_TMPFS_OPTS);
+	ret = mount_on("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, ROOT_TMPFS_OPTS);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", newroot);
 	rfd = open(newroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1284,7 +1291,7 @@ out:
 int
 mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e)
 {
-	int r = lm_mount(nsfile, target, NULL, "bind");
+	int r = mount_on(nsfile, target, NULL, MS_BIND, NULL);
 
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot pin \"%s\" on \"%s\"", nsfile, target);

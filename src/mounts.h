@@ -122,5 +122,14 @@ int mounts_build_root(const struct mounts_plan *plan, struct ap_err *e);
  * onto target, an existing empty file (ip-netns style).  Returns 0 or -errno.
  */
 int mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e);
+/*
+ * The mount points strictly below "top" in the mount table file "mountinfo"
+ * (/proc/self/mountinfo), read with libmount, loaded now (see dl_open()).
+ * Only the fallback for kernels without mount_setattr(2) needs it; exposed
+ * for the unit tests.  *out is a malloc'd array of n malloc'd paths.
+ * Returns 0 or -errno with e set (-ENOENT: libmount could not be loaded).
+ */
+int mounts_list_below(const char *mountinfo, const char *top, char ***out, size_t *n,
+		      struct ap_err *e);
 /* Undo mounts_pin_ns(); a target that is not a mount point is success. */
 int mounts_unpin_ns(const char *target, struct ap_err *e);

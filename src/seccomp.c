@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * seccomp: the default syscall filter, and the only file that uses
- * libseccomp.  The keeper builds the filter with libseccomp and exports it as
+ * libseccomp, which it loads only to compile the filter (dl_open(): once
+ * per apbox version; later runs read the compiled program from the cache
+ * in lock_root).  The keeper builds the filter with libseccomp and exports it as
  * a plain BPF program (struct sock_fprog) before clone(); the inside process
  * installs that program with a single prctl() as its last step before
  * execve(), so nothing between clone() and execve() allocates or calls into
@@ -162,14 +164,46 @@ static const uint64_t clone_ns_flags[] = {
 #define CLONE_FLAGS_ARG 0
 #endif
 
-static void
-release_ctxp(scmp_filter_ctx *ctx)
+/* The libseccomp functions apbox uses, loaded by load_libseccomp(), and the filter. */
+struct scmp {
+	typeof(seccomp_init) *init;
+	typeof(seccomp_release) *release;
+	typeof(seccomp_attr_set) *attr_set;
+	typeof(seccomp_rule_add) *rule_add;
+	typeof(seccomp_syscall_resolve_name) *resolve_name;
+	typeof(seccomp_export_bpf) *export_bpf;
+	scmp_filter_ctx ctx;
+};
+
+#ifndef SECCOMP_SONAME
+#define SECCOMP_SONAME "libseccomp.so.2"
+#endif
+
+static int
+load_libseccomp(struct scmp *s, struct ap_err *e)
 {
-	if (*ctx)
-		seccomp_release(*ctx);
+	void *h = dl_open(SECCOMP_SONAME, e);
+
+	if (!h)
+		return -ENOENT;
+	if (dl_sym(h, SECCOMP_SONAME, "seccomp_init", &s->init, e) < 0 ||
+	    dl_sym(h, SECCOMP_SONAME, "seccomp_release", &s->release, e) < 0 ||
+	    dl_sym(h, SECCOMP_SONAME, "seccomp_attr_set", &s->attr_set, e) < 0 ||
+	    dl_sym(h, SECCOMP_SONAME, "seccomp_rule_add", &s->rule_add, e) < 0 ||
+	    dl_sym(h, SECCOMP_SONAME, "seccomp_syscall_resolve_name", &s->resolve_name, e) < 0 ||
+	    dl_sym(h, SECCOMP_SONAME, "seccomp_export_bpf", &s->export_bpf, e) < 0)
+		return -ENOENT;
+	return 0;
 }
 
-#define cleanup_filterctx __attribute__((cleanup(release_ctxp)))
+static void
+release_ctxp(struct scmp *s)
+{
+	if (s->ctx)
+		s->release(s->ctx);
+}
+
+#define cleanup_scmp __attribute__((cleanup(release_ctxp)))
 
 /*
  * The syscall number of name on the native architecture, or -1 when this
@@ -177,26 +211,26 @@ release_ctxp(scmp_filter_ctx *ctx)
  * a syscall of another architecture a negative pseudo number).
  */
 static int
-resolve(const char *name)
+resolve(const struct scmp *s, const char *name)
 {
-	int nr = seccomp_syscall_resolve_name(name);
+	int nr = s->resolve_name(name);
 
 	return nr < 0 ? -1 : nr;
 }
 
 static int
-add_denied(scmp_filter_ctx ctx, struct ap_err *e)
+add_denied(const struct scmp *s, struct ap_err *e)
 {
 	size_t i;
 	int r;
 
 	for (i = 0; i < ARRAY_SIZE(denied); i++) {
-		int nr = resolve(denied[i].name);
+		int nr = resolve(s, denied[i].name);
 
 		/* An older libseccomp may not know a new syscall: skip it. */
 		if (nr < 0)
 			continue;
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(denied[i].errnum), nr, 0);
+		r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(denied[i].errnum), nr, 0);
 		if (r < 0)
 			return ap_err_set(e, -r, "cannot add the seccomp rule for %s",
 					  denied[i].name);
@@ -205,7 +239,7 @@ add_denied(scmp_filter_ctx ctx, struct ap_err *e)
 }
 
 static int
-add_clone(scmp_filter_ctx ctx, struct ap_err *e)
+add_clone(const struct scmp *s, struct ap_err *e)
 {
 	size_t i;
 	int r;
@@ -218,8 +252,8 @@ add_clone(scmp_filter_ctx ctx, struct ap_err *e)
 	for (i = 0; i < ARRAY_SIZE(clone_ns_flags); i++) {
 		uint64_t f = clone_ns_flags[i];
 
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_CMP(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f));
+		r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				SCMP_CMP(CLONE_FLAGS_ARG, SCMP_CMP_MASKED_EQ, f, f));
 		if (r < 0)
 			return ap_err_set(e, -r, "cannot add the seccomp rule for clone");
 	}
@@ -227,7 +261,7 @@ add_clone(scmp_filter_ctx ctx, struct ap_err *e)
 }
 
 static int
-add_personality(scmp_filter_ctx ctx, struct ap_err *e)
+add_personality(const struct scmp *s, struct ap_err *e)
 {
 	unsigned i;
 	int r;
@@ -252,8 +286,8 @@ add_personality(scmp_filter_ctx ctx, struct ap_err *e)
 		uint64_t one = 1ULL << i;
 		uint64_t zero = 1ULL << ((i + 1) % 32);
 
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
-				     SCMP_A0_64(SCMP_CMP_MASKED_EQ, one | zero, one));
+		r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				SCMP_A0_64(SCMP_CMP_MASKED_EQ, one | zero, one));
 		if (r < 0)
 			return ap_err_set(e, -r, "cannot add the seccomp rule for personality");
 	}
@@ -261,7 +295,7 @@ add_personality(scmp_filter_ctx ctx, struct ap_err *e)
 }
 
 static int
-add_ioctl(scmp_filter_ctx ctx, struct ap_err *e)
+add_ioctl(const struct scmp *s, struct ap_err *e)
 {
 	static const uint64_t cmds[] = {TIOCSTI, TIOCLINUX};
 	size_t i;
@@ -277,8 +311,8 @@ add_ioctl(scmp_filter_ctx ctx, struct ap_err *e)
 	 * high bit set through (CVE-2019-10063 in flatpak).
 	 */
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-				     SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, cmds[i]));
+		r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, cmds[i]));
 		if (r < 0)
 			return ap_err_set(e, -r, "cannot add the seccomp rule for ioctl");
 	}
@@ -286,7 +320,7 @@ add_ioctl(scmp_filter_ctx ctx, struct ap_err *e)
 }
 
 static int
-set_badarch(scmp_filter_ctx ctx, struct ap_err *e)
+set_badarch(const struct scmp *s, struct ap_err *e)
 {
 	int r;
 
@@ -303,9 +337,9 @@ set_badarch(scmp_filter_ctx ctx, struct ap_err *e)
 	 * limp on with every call failing.  Kernels before 4.14 lack
 	 * KILL_PROCESS; killing the thread is the closest there.
 	 */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	r = s->attr_set(s->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r < 0)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_THREAD);
+		r = s->attr_set(s->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_THREAD);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot set the seccomp action for foreign architectures");
 	return 0;
@@ -313,7 +347,7 @@ set_badarch(scmp_filter_ctx ctx, struct ap_err *e)
 
 /* Export the compiled filter into a newly allocated struct seccomp_filter. */
 static int
-export_filter(scmp_filter_ctx ctx, struct seccomp_filter **out, struct ap_err *e)
+export_filter(const struct scmp *s, struct seccomp_filter **out, struct ap_err *e)
 {
 	cleanup_close int fd = -1;
 	cleanup_free struct seccomp_filter *f = NULL;
@@ -329,7 +363,7 @@ export_filter(scmp_filter_ctx ctx, struct seccomp_filter **out, struct ap_err *e
 	fd = memfd_create("apbox-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
 		return ap_err_set(e, errno, "cannot create a memory file for the seccomp filter");
-	r = seccomp_export_bpf(ctx, fd);
+	r = s->export_bpf(s->ctx, fd);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot export the seccomp filter");
 	if (fstat(fd, &st) < 0)
@@ -363,12 +397,16 @@ export_filter(scmp_filter_ctx ctx, struct seccomp_filter **out, struct ap_err *e
 int
 ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 {
-	/* The default is allow: this is a deny list (see the file comment). */
-	cleanup_filterctx scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	cleanup_scmp struct scmp s = {0};
 	int r;
 
 	*out = NULL;
-	if (!ctx)
+	r = load_libseccomp(&s, e);
+	if (r < 0)
+		return r;
+	/* The default is allow: this is a deny list (see the file comment). */
+	s.ctx = s.init(SCMP_ACT_ALLOW);
+	if (!s.ctx)
 		return ap_err_set(e, ENOMEM, "cannot create the seccomp filter");
 	/*
 	 * libseccomp would set no_new_privs when it loads a filter; it never
@@ -376,25 +414,25 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 	 * no_new_privs itself), so keep the exported program free of
 	 * assumptions about it.
 	 */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot configure the seccomp filter");
-	r = set_badarch(ctx, e);
+	r = set_badarch(&s, e);
 	if (r < 0)
 		return r;
-	r = add_denied(ctx, e);
+	r = add_denied(&s, e);
 	if (r < 0)
 		return r;
-	r = add_clone(ctx, e);
+	r = add_clone(&s, e);
 	if (r < 0)
 		return r;
-	r = add_personality(ctx, e);
+	r = add_personality(&s, e);
 	if (r < 0)
 		return r;
-	r = add_ioctl(ctx, e);
+	r = add_ioctl(&s, e);
 	if (r < 0)
 		return r;
-	return export_filter(ctx, out, e);
+	return export_filter(&s, out, e);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 #include <linux/openat2.h>
+
+#include "err.h"
 
 void
 freep(void *p)
@@ -556,4 +559,69 @@ path_is_clean_abs(const char *path)
 			return false;
 	}
 	return true;
+}
+
+int
+openat_beneath(int dirfd, const char *rel, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t) (flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	cleanup_free char *copy = NULL;
+	char *save = NULL, *tok, *next;
+	int fd;
+
+	fd = (int) syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	if (fd >= 0)
+		return fd;
+	/* EAGAIN: a rename raced with RESOLVE_BENEATH; EPERM: a filter refusing openat2. */
+	if (errno != ENOSYS && errno != EAGAIN && errno != EPERM)
+		return -errno;
+	copy = xstrdup(rel);
+	fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (tok = strtok_r(copy, "/", &save); tok; tok = next) {
+		struct stat st;
+		int nfd, en;
+
+		next = strtok_r(NULL, "/", &save);
+		nfd = openat(fd, tok, (next ? O_PATH : flags) | O_NOFOLLOW | O_CLOEXEC);
+		en = errno;
+		(void) close(fd);
+		if (nfd < 0)
+			return -en;
+		fd = nfd;
+		/* O_PATH | O_NOFOLLOW opens a symlink itself: refuse it. */
+		en = fstat(fd, &st) < 0 ? errno : S_ISLNK(st.st_mode) ? ELOOP : 0;
+		if (en) {
+			(void) close(fd);
+			return -en;
+		}
+	}
+	return fd;
+}
+
+void *
+dl_open(const char *soname, struct ap_err *e)
+{
+	/* RTLD_NOW: a missing symbol fails here, not in the middle of a call. */
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		(void) ap_err_set(e, ENOENT, "cannot load %s: %s", soname, dlerror());
+	return h;
+}
+
+int
+dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_err *e)
+{
+	void *p = dlsym(handle, name);
+
+	if (!p)
+		return ap_err_set(e, ENOENT, "cannot find %s in %s", name, soname);
+	/* POSIX: a function pointer has the size and representation of void *. */
+	memcpy(fnp, &p, sizeof(p));
+	return 0;
 }

@@ -100,5 +100,27 @@ int remove_tree_at(int dirfd, const char *name);
  */
 int open_guarded(const char *path, const char *guard, int flags, mode_t mode);
 
+/*
+ * Open rel (relative, no "." or ".." component) below dirfd without
+ * following any symlink in any component (-ELOOP), crossing mounts: one
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), or a walk component by
+ * component on kernels before 5.6.  flags are open(2)'s (O_CLOEXEC is
+ * added).  Returns the fd or -errno.
+ */
+int openat_beneath(int dirfd, const char *rel, int flags);
+
+/*
+ * Load a shared library that apbox needs only now and then: libseccomp to
+ * compile the filter (once per apbox version, then it is read from the
+ * cache) and libmount to read the mount table (only on kernels without
+ * mount_setattr(2)).  Linking them would load them, and libmount's blkid,
+ * selinux and pcre2, on every start: 0.6 ms and 0.9 MiB of a run that needs
+ * none of it (bench/README.md).  Returns the handle (never unloaded) or NULL
+ * with e set.  dl_sym() stores the address of "name" in the function pointer
+ * at fnp; returns 0 or -ENOENT with e set.
+ */
+void *dl_open(const char *soname, struct ap_err *e);
+int dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_err *e);
+
 /* True when path is absolute and has no "." or ".." component. */
 bool path_is_clean_abs(const char *path);

@@ -2,14 +2,17 @@
 /*
  * Unit tests of the directory-rule parser (mounts_rule_parse and friends):
  * every syntax form, every option, every error, replacement in place,
- * deletion and format round-trips.  Pure: nothing is mounted.
+ * deletion and format round-trips.  Pure: nothing is mounted.  Also the
+ * mount-table reader used on kernels without mount_setattr(2), on a file.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "mounts.h"
@@ -259,6 +262,52 @@ test_format(void)
 	round_trip("/host=/", "/host=/");
 }
 
+/*
+ * The mount-table reader of the old-kernel fallback (libmount, loaded on
+ * demand): mount points strictly below a top, escapes undone.
+ */
+static void
+test_list_below(void)
+{
+	char path[] = "/tmp/apbox-mountinfo.XXXXXX";
+	static const char table[] = "22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
+				    "23 22 0:22 / /usr rw,relatime shared:2 - ext4 /dev/vda2 rw\n"
+				    "24 23 0:23 / /usr/lib/x rw - tmpfs tmpfs rw\n"
+				    "25 23 0:24 / /usr/my\\040dir rw - tmpfs tmpfs rw\n"
+				    "26 22 0:25 / /usrx rw - tmpfs tmpfs rw\n";
+	struct ap_err e = {0};
+	char **v = NULL;
+	size_t n = 0;
+	int fd = mkstemp(path), r;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	tap_ok(f != NULL, "list_below: fixture file");
+	if (!f)
+		return;
+	fputs(table, f);
+	fclose(f);
+	r = mounts_list_below(path, "/usr", &v, &n, &e);
+	TAP_IS_INT(r, 0, "list_below: /usr reads the table");
+	if (r < 0)
+		printf("#   error: %s\n", e.msg);
+	TAP_IS_INT(n, 2, "list_below: two mounts below /usr, not /usr itself or /usrx");
+	if (n == 2) {
+		TAP_IS_STR(v[0], "/usr/lib/x", "list_below: first in table order");
+		TAP_IS_STR(v[1], "/usr/my dir", "list_below: \\040 is a space");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	r = mounts_list_below(path, "/", &v, &n, &e);
+	TAP_IS_INT(n, 4, "list_below: everything but / is below /");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	r = mounts_list_below("/nonexistent/mountinfo", "/", &v, &n, &e);
+	tap_ok(r < 0 && n == 0, "list_below: a missing table is an error");
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -267,5 +316,6 @@ main(void)
 	test_errors();
 	test_add_replace_delete();
 	test_format();
+	test_list_below();
 	return tap_done();
 }

@@ -131,6 +131,49 @@ test_walks(void)
 	free(outside);
 }
 
+/* openat_beneath(): never follows a symlink, in any component, never leaves dirfd. */
+static void
+test_beneath(void)
+{
+	char tmpl[] = "/tmp/apbox-unit.XXXXXX";
+	char *d = mkdtemp(tmpl);
+	char *p;
+	int dfd, fd;
+
+	tap_ok(d != NULL, "beneath: temp dir");
+	if (!d)
+		return;
+	p = xasprintf("%s/a", d);
+	(void) mkdir(p, 0755);
+	free(p);
+	p = xasprintf("%s/a/file", d);
+	(void) close(open(p, O_CREAT | O_WRONLY, 0644));
+	free(p);
+	p = xasprintf("%s/up", d);
+	tap_ok(symlink("/", p) == 0, "beneath: plant a symlink to /");
+	free(p);
+	p = xasprintf("%s/a/last", d);
+	tap_ok(symlink("file", p) == 0, "beneath: plant a relative symlink");
+	free(p);
+	dfd = open(d, O_PATH | O_DIRECTORY);
+	fd = openat_beneath(dfd, "a/file", O_RDONLY);
+	tap_ok(fd >= 0, "beneath: a plain path opens");
+	if (fd >= 0)
+		(void) close(fd);
+	TAP_IS_INT(openat_beneath(dfd, "up/etc/passwd", O_RDONLY), -ELOOP,
+		   "beneath: a symlinked directory is refused");
+	TAP_IS_INT(openat_beneath(dfd, "a/last", O_PATH), -ELOOP,
+		   "beneath: a symlink as the last component is refused, even with O_PATH");
+	tap_ok(openat_beneath(dfd, "a/../../etc/passwd", O_RDONLY) < 0,
+	       "beneath: \"..\" cannot climb out");
+	TAP_IS_INT(openat_beneath(dfd, "a/missing", O_PATH), -ENOENT,
+		   "beneath: missing is -ENOENT");
+	(void) close(dfd);
+	p = xasprintf("rm -rf '%s'", d);
+	tap_ok(system(p) == 0, "beneath: clean up");
+	free(p);
+}
+
 int
 main(void)
 {
@@ -139,5 +182,6 @@ main(void)
 	test_seconds();
 	test_bool_path();
 	test_walks();
+	test_beneath();
 	return tap_done();
 }
