@@ -9,6 +9,7 @@
 
 #include "box.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -46,6 +50,8 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->work = xasprintf("%s/box", b->dir);
 	b->newroot = xasprintf("%s/root", b->dir);
 	b->netns = xasprintf("%s/netns", b->dir);
+	b->etc = xasprintf("%s/etc", b->dir);
+	b->dev = xasprintf("%s/dev", b->dir);
 	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
 	return 0;
 }
@@ -59,6 +65,8 @@ box_close(struct box *b)
 	free(b->work);
 	free(b->newroot);
 	free(b->netns);
+	free(b->etc);
+	free(b->dev);
 	free(b->lock_path);
 	memset(b, 0, sizeof(*b));
 	b->lock_fd = -1;
@@ -299,4 +307,236 @@ box_remove(struct box *b, struct ap_err *e)
 	}
 	b->state.initialized = false;
 	return box_save_state(b, e);
+}
+
+static bool
+is_dir_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Is the copy "name" in etcfd up to date with the host file st describes? */
+static bool
+etc_copy_current(int etcfd, const char *name, const struct stat *st, bool rootless)
+{
+	struct stat cur;
+
+	if (fstatat(etcfd, name, &cur, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(cur.st_mode))
+		return false;
+	return cur.st_size == st->st_size && cur.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	       cur.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	       (cur.st_mode & 07777) == (st->st_mode & 0777) &&
+	       (rootless || (cur.st_uid == st->st_uid && cur.st_gid == st->st_gid));
+}
+
+/* Copy the open host file src (st) to "name" in etcfd: a new file renamed over the old. */
+static int
+etc_copy(int etcfd, const char *name, int src, const struct stat *st, bool rootless)
+{
+	cleanup_free char *tmp = xasprintf(".%s.apbox-new", name);
+	cleanup_close int dst = -1;
+	struct timespec times[2] = {st->st_atim, st->st_mtim};
+	char buf[16384];
+	ssize_t n;
+
+	(void) unlinkat(etcfd, tmp, 0);
+	dst = openat(etcfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (dst < 0)
+		return -errno;
+	while ((n = read(src, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		for (ssize_t done = 0, w; done < n; done += w) {
+			w = write(dst, buf + done, (size_t) (n - done));
+			if (w < 0)
+				goto fail;
+		}
+	}
+	/*
+	 * The owner and mode of the host file (the box reads it only if it
+	 * could read that one), never its set-id bits; its mtime, by which
+	 * the next run sees whether it changed.
+	 */
+	if ((!rootless && fchown(dst, st->st_uid, st->st_gid) < 0) ||
+	    fchmod(dst, st->st_mode & 0777) < 0 || futimens(dst, times) < 0)
+		goto fail;
+	/* A directory of that name (the host entry was one) cannot be renamed over. */
+	if (is_dir_at(etcfd, name))
+		(void) remove_tree_at(etcfd, name);
+	if (renameat(etcfd, tmp, etcfd, name) < 0)
+		goto fail;
+	return 0;
+fail:;
+	int en = errno;
+	(void) unlinkat(etcfd, tmp, 0);
+	return -en;
+}
+
+/*
+ * An empty mount point "name" in etcfd for a bind of the host entry st
+ * describes: a directory, or an empty file for anything else.
+ */
+static int
+etc_point(int etcfd, const char *name, const struct stat *st)
+{
+	struct stat cur;
+	bool want_dir = S_ISDIR(st->st_mode);
+	int fd;
+
+	if (fstatat(etcfd, name, &cur, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (want_dir ? S_ISDIR(cur.st_mode) : (S_ISREG(cur.st_mode) && cur.st_size == 0))
+			return 0;
+		(void) remove_tree_at(etcfd, name);
+	}
+	if (want_dir) {
+		fd = mkdirat_nofollow(etcfd, name, 0755);
+		if (fd < 0)
+			return fd;
+	} else {
+		fd = openat(etcfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+			    0644);
+		if (fd < 0)
+			return -errno;
+	}
+	(void) close(fd);
+	return 0;
+}
+
+/* Remove every entry of etcfd that is not one of names. */
+static void
+etc_prune(int etcfd, char *const *names, size_t n)
+{
+	DIR *d = opendir_at(etcfd);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		bool keep = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+
+		for (size_t i = 0; i < n && !keep; i++)
+			keep = strcmp(de->d_name, names[i]) == 0;
+		if (!keep)
+			(void) remove_tree_at(etcfd, de->d_name);
+	}
+	(void) closedir(d);
+}
+
+int
+box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, bool *is_missing,
+	     struct ap_err *e)
+{
+	cleanup_close int dirfd = -1, etcfd = -1;
+	size_t i;
+	int r;
+
+	/* box_root and the box dir are root's (or the rootless caller's): no symlink is followed.
+	 */
+	dirfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
+	etcfd = mkdirat_nofollow(dirfd, "etc", 0755);
+	if (etcfd < 0)
+		return ap_err_set(e, -etcfd, "cannot create \"%s\"", b->etc);
+	for (i = 0; i < n; i++) {
+		cleanup_free char *host = xasprintf("/etc/%s", names[i]);
+		cleanup_close int src = -1;
+		struct stat st;
+
+		is_bind[i] = is_missing[i] = false;
+		/* Symlinks in the host path are followed, as a bind of it would. */
+		src = open(host, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (src < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+			is_missing[i] = true;
+			(void) remove_tree_at(etcfd, names[i]);
+			continue;
+		}
+		if (src < 0 || fstat(src, &st) < 0)
+			return ap_err_set(e, errno, "cannot read \"%s\"", host);
+		if (!S_ISREG(st.st_mode)) {
+			is_bind[i] = true;
+			r = etc_point(etcfd, names[i], &st);
+		} else if (etc_copy_current(etcfd, names[i], &st, b->rootless)) {
+			r = 0;
+		} else {
+			r = etc_copy(etcfd, names[i], src, &st, b->rootless);
+		}
+		if (r < 0)
+			return ap_err_set(e, -r, "cannot copy \"%s\" into \"%s\"", host, b->etc);
+	}
+	etc_prune(etcfd, names, n);
+	return 0;
+}
+
+int
+box_make_dev(const struct box *b, struct ap_err *e)
+{
+	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const struct {
+		const char *name, *target;
+	} links[] = {
+		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},
+		{"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"},
+	};
+	cleanup_close int dirfd = -1, devfd = -1;
+	struct statvfs sv;
+	int r;
+
+	if (b->rootless)
+		return ap_err_set(e, EPERM, "no device nodes without root");
+	dirfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
+	/* Device nodes on a nodev filesystem do not open, even through a bind without nodev. */
+	if (fstatvfs(dirfd, &sv) < 0 || (sv.f_flag & ST_NODEV))
+		return ap_err_set(e, EOPNOTSUPP, "\"%s\" is on a nodev filesystem", b->dir);
+	(void) remove_tree_at(dirfd, "dev.new");
+	devfd = mkdirat_nofollow(dirfd, "dev.new", 0755);
+	if (devfd < 0)
+		return ap_err_set(e, -devfd, "cannot create \"%s.new\"", b->dev);
+	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
+		cleanup_free char *host = xasprintf("/dev/%s", devices[i]);
+		struct stat st;
+
+		/* Only what the host has, and only character devices. */
+		if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode))
+			continue;
+		if (mknodat(devfd, devices[i], S_IFCHR | 0600, st.st_rdev) < 0 ||
+		    fchmodat(devfd, devices[i], st.st_mode & 0777, 0) < 0) {
+			r = ap_err_set(e, errno, "cannot make \"%s.new/%s\"", b->dev, devices[i]);
+			goto fail;
+		}
+	}
+	if (mkdirat(devfd, "pts", 0755) < 0 || mkdirat(devfd, "shm", 0755) < 0) {
+		r = ap_err_set(e, errno, "cannot create mount points in \"%s.new\"", b->dev);
+		goto fail;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i].target, devfd, links[i].name) < 0) {
+			r = ap_err_set(e, errno, "cannot create \"%s.new/%s\"", b->dev,
+				       links[i].name);
+			goto fail;
+		}
+	if (renameat(dirfd, "dev.new", dirfd, "dev") < 0) {
+		r = ap_err_set(e, errno, "cannot rename \"%s.new\"", b->dev);
+		goto fail;
+	}
+	return 0;
+fail:
+	(void) remove_tree_at(dirfd, "dev.new");
+	return r;
+}
+
+bool
+box_has_dev(const struct box *b)
+{
+	struct stat st;
+
+	/* Made by root (init), never by the box, and complete once it has this name. */
+	return !b->rootless && lstat(b->dev, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }

@@ -435,6 +435,33 @@ open_beneath(int rootfd, const char *inside)
 }
 
 /*
+ * Step 3's make_point(): the same in the root tmpfs just mounted, which
+ * holds nothing but the directories and empty files made here (no symlink:
+ * nothing else can write to it yet), so paths are resolved in one call per
+ * component instead of an open per component.
+ */
+static int
+make_point_fresh(int rootfd, const char *inside, bool is_file)
+{
+	cleanup_free char *rel = xstrdup(inside + strspn(inside, "/"));
+	int fd;
+
+	for (char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(rootfd, rel, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (!is_file)
+		return mkdirat(rootfd, rel, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	fd = openat(rootfd, rel, O_CREAT | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	(void) close(fd);
+	return 0;
+}
+
+/*
  * Create the mount point "inside" below rootfd: its parents as directories,
  * itself as a directory or an empty file.  Used only in filesystems apbox
  * mounted itself (see covering_is_ours()); never follows a symlink.
@@ -773,7 +800,7 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 		if (!S_ISDIR(st.st_mode))
 			b->kind[i] = POINT_FILE;
 	}
-	ret = make_point(b->rootfd, r->inside, b->kind[i] == POINT_FILE);
+	ret = make_point_fresh(b->rootfd, r->inside, b->kind[i] == POINT_FILE);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot create mount point \"%s\"", r->inside);
 	return 0;

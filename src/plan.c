@@ -78,30 +78,124 @@ path_covers(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/' || n == 1);
 }
 
-static void
-default_rules(struct mount_rules *rs, const struct ap_opts *o, const struct ap_conf *c,
-	      const struct box *b)
+/*
+ * The /etc rules: the box's copy of the etc_files bound on /etc, plus a bind
+ * of each name that is a directory (box_sync_etc() says why), or, when the
+ * copy is not wanted or cannot be made, one bind per name as before: a
+ * caller's rule below /etc needs its mount point in /etc, which the copy
+ * (read-only, made before the caller's rules are known) does not have.
+ */
+/*
+ * The names in etc_files (etc, modified) as a vector of pointers into it:
+ * a minimal /etc, named entries only, never the whole host /etc (shadow,
+ * keys).  A name with "/", "." or ".." is skipped.
+ */
+static char **
+etc_names(char *etc, size_t *n)
 {
+	char **names = xcalloc(strlen(etc) / 2 + 1, sizeof(*names));
 	char *save = NULL, *tok;
-	cleanup_free char *etc = xstrdup(c->etc_files);
 
+	*n = 0;
+	for (tok = strtok_r(etc, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if (strchr(tok, '/') || strcmp(tok, "..") == 0 || strcmp(tok, ".") == 0)
+			continue;
+		names[(*n)++] = tok;
+	}
+	return names;
+}
+
+int
+plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
+{
+	cleanup_free char *etc = xstrdup(c->etc_files);
+	size_t n;
+	cleanup_free char **names = etc_names(etc, &n);
+	cleanup_free bool *is_bind = xcalloc(n + 1, sizeof(*is_bind));
+	cleanup_free bool *is_missing = xcalloc(n + 1, sizeof(*is_missing));
+
+	return box_sync_etc(b, names, n, is_bind, is_missing, e);
+}
+
+static void
+etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, bool may_copy)
+{
+	cleanup_free char *etc = xstrdup(c->etc_files);
+	cleanup_free char **names = NULL;
+	cleanup_free bool *is_bind = NULL;
+	cleanup_free bool *is_missing = NULL;
+	struct ap_err ce = {0};
+	size_t n = 0;
+
+	names = etc_names(etc, &n);
+	is_bind = xcalloc(n + 1, sizeof(*is_bind));
+	is_missing = xcalloc(n + 1, sizeof(*is_missing));
+	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, is_missing, &ce) == 0) {
+		mounts_rules_put(rs, "/etc", b->etc, 0);
+		for (size_t i = 0; i < n; i++) {
+			cleanup_free char *p = NULL;
+
+			if (!is_bind[i])
+				continue;
+			p = xasprintf("/etc/%s", names[i]);
+			mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("/etc/%s", names[i]);
+
+		mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
+	}
+}
+
+static void
+default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b,
+	      bool may_copy_etc)
+{
 	mounts_rules_put(rs, "/box", b->work, MOUNTS_RW);
 	mounts_rules_put(rs, "/bin", "/bin", 0);
 	mounts_rules_put(rs, "/lib", "/lib", 0);
 	mounts_rules_put(rs, "/lib64", "/lib64", MOUNTS_MAYBE);
 	mounts_rules_put(rs, "/usr", "/usr", 0);
-	/* A minimal /etc: named entries only, never the whole host /etc (shadow, keys). */
-	for (tok = strtok_r(etc, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		cleanup_free char *p = NULL;
-		if (strchr(tok, '/') || strcmp(tok, "..") == 0 || strcmp(tok, ".") == 0)
-			continue;
-		p = xasprintf("/etc/%s", tok);
-		mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
-	}
+	etc_rules(rs, c, b, may_copy_etc);
 	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
 	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
-	mounts_rules_put(rs, "/dev", NULL, MOUNTS_MINIDEV);
-	(void) o;
+	if (box_has_dev(b)) {
+		/*
+		 * init's device nodes (box_make_dev()), read-only, devices allowed,
+		 * nothing executable; a private devpts (ptys of this box only) and
+		 * /dev/shm (the host's would be a channel between boxes).
+		 */
+		mounts_rules_put(rs, "/dev", b->dev, MOUNTS_DEV | MOUNTS_NOEXEC);
+		mounts_rules_put(rs, "/dev/pts", "devpts",
+				 MOUNTS_FS | MOUNTS_RW | MOUNTS_DEV | MOUNTS_NOEXEC);
+		mounts_rules_put(rs, "/dev/shm", NULL, MOUNTS_TMP | MOUNTS_RW);
+	} else {
+		mounts_rules_put(rs, "/dev", NULL, MOUNTS_MINIDEV);
+	}
+}
+
+/* Does any of the caller's rules (or the engine or code dir) lie strictly below /etc? */
+static bool
+rules_below_etc(const struct ap_opts *o, const struct ap_conf *c)
+{
+	if ((o->engine_dir && strncmp(c->engine_path, "/etc/", 5) == 0) ||
+	    (o->code_dir && strncmp(c->code_path, "/etc/", 5) == 0))
+		return true;
+	for (size_t i = 0; i < o->ndir_specs; i++) {
+		struct ap_err pe = {0};
+		struct mount_rule r;
+		bool del, below;
+
+		if (mounts_rule_parse(o->dir_specs[i], &r, &del, &pe) < 0)
+			continue; /* reported by plan_build() */
+		below = strncmp(r.inside, "/etc/", 5) == 0;
+		mounts_rule_free(&r);
+		if (below)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -211,7 +305,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 
 	if (newroot) {
 		if (!o->no_default_dirs)
-			default_rules(&ps->rules, o, c, b);
+			default_rules(&ps->rules, c, b, !rules_below_etc(o, c));
 		if (o->engine_dir)
 			mounts_rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
 		if (o->code_dir)

@@ -32,3 +32,8 @@ void plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_lim
 int plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
 	       const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e);
 void plan_free(struct plan_store *ps);
+/*
+ * init: make the box's copy of the etc_files (box_sync_etc()) now, so that
+ * the first run only checks it.  Returns 0 or -errno with e set.
+ */
+int plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e);

@@ -8,7 +8,7 @@ n=0
 for mp in $(awk '{ print $5 }' /proc/self/mountinfo) $(awk '{ print $2 }' /proc/mounts); do
 	n=$((n + 1))
 	case $mp in
-	/ | /box | /bin | /lib | /lib64 | /usr | /tmp | /etc/* | /proc | /proc/* | /dev | /dev/* | /probes) ;;
+	/ | /box | /bin | /lib | /lib64 | /usr | /tmp | /etc | /etc/* | /proc | /proc/* | /dev | /dev/* | /probes) ;;
 	/root/common | /root/codes) ;;
 	*) escaped "a mount point the box does not make is listed: $mp" ;;
 	esac
