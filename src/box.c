@@ -449,20 +449,24 @@ box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, b
 
 		is_bind[i] = is_missing[i] = false;
 		/* Symlinks in the host path are followed, as a bind of it would. */
-		src = open(host, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (src < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		if (stat(host, &st) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				return ap_err_set(e, errno, "cannot read \"%s\"", host);
 			is_missing[i] = true;
 			(void) remove_tree_at(etcfd, names[i]);
 			continue;
 		}
-		if (src < 0 || fstat(src, &st) < 0)
-			return ap_err_set(e, errno, "cannot read \"%s\"", host);
 		if (!S_ISREG(st.st_mode)) {
 			is_bind[i] = true;
 			r = etc_point(etcfd, names[i], &st);
 		} else if (etc_copy_current(etcfd, names[i], &st, b->rootless)) {
 			r = 0;
 		} else {
+			/* What is copied is what was opened: its own stat, not the path's. */
+			src = open(host, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+			if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode))
+				return ap_err_set(e, src < 0 ? errno : EAGAIN, "cannot read \"%s\"",
+						  host);
 			r = etc_copy(etcfd, names[i], src, &st, b->rootless);
 		}
 		if (r < 0)

@@ -63,6 +63,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -170,6 +171,12 @@ inside(const struct run_plan *p, int report_fd)
 	bool userns = p->plan_flags & PLAN_USERNS;
 	int r;
 
+	/*
+	 * Dies with the proxy from the start: the proxy waits for our execve
+	 * (start_inside()), so while we block before it (opening a FIFO for
+	 * stdin, say) only the keeper's SIGKILL of the proxy can end the box.
+	 */
+	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void) sigemptyset(&none);
 	/* Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak in. */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -271,6 +278,62 @@ kill_tree(pid_t self)
 		;
 }
 
+struct inside_args {
+	const struct run_plan *p;
+	int report_fd;
+};
+
+static int
+inside_entry(void *arg)
+{
+	const struct inside_args *a = arg;
+
+	inside(a->p, a->report_fd);
+	return AP_EXIT_FAIL; /* not reached: inside() execs or exits */
+}
+
+/* The inside process's stack while it shares the proxy's memory. */
+#define INSIDE_STACK (256 * 1024)
+
+/*
+ * Start the inside process; returns its pid or -1 with errno.  Like
+ * posix_spawn(), with CLONE_VM | CLONE_VFORK: the child runs on a stack of
+ * its own in the proxy's memory until it execs, and the proxy waits for
+ * that, so no page table is copied and no page is copied on write (a
+ * fork() of apbox costs ~0.2 ms more).  This is safe because the proxy is
+ * single-threaded and stopped meanwhile, and because inside() changes
+ * nothing the proxy uses afterwards: environ and errno are the only shared
+ * globals it writes; signal dispositions and the signal mask, ids,
+ * capabilities and the seccomp filter are the child task's own.
+ * AddressSanitizer does not follow a stack switch it did not see: fork().
+ */
+static pid_t
+start_inside(const struct run_plan *p, int report_fd)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	pid_t child = fork();
+
+	if (child == 0)
+		inside(p, report_fd);
+	return child;
+#else
+	struct inside_args a = {.p = p, .report_fd = report_fd};
+	char *stack = mmap(NULL, INSIDE_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t child;
+	int en;
+
+	if (stack == MAP_FAILED)
+		return -1;
+	/* The stack grows down on every architecture apbox builds for. */
+	child = clone(inside_entry, stack + INSIDE_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	en = errno;
+	(void) munmap(stack, INSIDE_STACK);
+	errno = en;
+	return child;
+#endif
+}
+
 static void
 proxy(const struct run_plan *p, int sync_fd, int report_fd)
 {
@@ -336,13 +399,11 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 		child_fail(report_fd, &e);
 	}
 
-	child = fork();
+	child = start_inside(p, report_fd);
 	if (child < 0) {
 		(void) ap_err_set(&e, errno, "cannot fork the program");
 		child_fail(report_fd, &e);
 	}
-	if (child == 0)
-		inside(p, report_fd);
 
 	/*
 	 * The proxy needs no privilege from here on, and nobody may ptrace it.
