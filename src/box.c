@@ -50,8 +50,8 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->work = xasprintf("%s/box", b->dir);
 	b->newroot = xasprintf("%s/root", b->dir);
 	b->netns = xasprintf("%s/netns", b->dir);
-	b->etc = xasprintf("%s/etc", b->dir);
-	b->dev = xasprintf("%s/dev", b->dir);
+	b->root = xstrdup(c->box_root);
+	b->dev = xasprintf("%s/.dev", c->box_root);
 	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
 	return 0;
 }
@@ -65,7 +65,7 @@ box_close(struct box *b)
 	free(b->work);
 	free(b->newroot);
 	free(b->netns);
-	free(b->etc);
+	free(b->root);
 	free(b->dev);
 	free(b->lock_path);
 	memset(b, 0, sizeof(*b));
@@ -426,22 +426,44 @@ etc_prune(int etcfd, char *const *names, size_t n)
 	(void) closedir(d);
 }
 
+/* FNV-1a over the names, one per line: the name of their shared copy. */
+static uint64_t
+names_hash(char *const *names, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < n; i++)
+		for (const char *c = names[i];; c++) {
+			h = (h ^ (unsigned char) (*c ? *c : '\n')) * 1099511628211ULL;
+			if (!*c)
+				break;
+		}
+	return h;
+}
+
 int
 box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, bool *is_missing,
-	     struct ap_err *e)
+	     char **dir, struct ap_err *e)
 {
-	cleanup_close int dirfd = -1, etcfd = -1;
+	cleanup_close int rootfd = -1, etcfd = -1;
+	char name[32];
 	size_t i;
 	int r;
 
-	/* box_root and the box dir are root's (or the rootless caller's): no symlink is followed.
-	 */
-	dirfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dirfd < 0)
-		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
-	etcfd = mkdirat_nofollow(dirfd, "etc", 0755);
+	*dir = NULL;
+	(void) snprintf(name, sizeof(name), ".etc-%016llx",
+			(unsigned long long) names_hash(names, n));
+	/* box_root is root's (or the rootless caller's) and never a box's: no symlink here. */
+	rootfd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->root);
+	etcfd = mkdirat_nofollow(rootfd, name, 0755);
 	if (etcfd < 0)
-		return ap_err_set(e, -etcfd, "cannot create \"%s\"", b->etc);
+		return ap_err_set(e, -etcfd, "cannot create \"%s/%s\"", b->root, name);
+	/* Boxes share the copy: one refresh at a time (it takes microseconds when nothing changed).
+	 */
+	if (flock(etcfd, LOCK_EX) < 0)
+		return ap_err_set(e, errno, "cannot lock \"%s/%s\"", b->root, name);
 	for (i = 0; i < n; i++) {
 		cleanup_free char *host = xasprintf("/etc/%s", names[i]);
 		cleanup_close int src = -1;
@@ -470,9 +492,11 @@ box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, b
 			r = etc_copy(etcfd, names[i], src, &st, b->rootless);
 		}
 		if (r < 0)
-			return ap_err_set(e, -r, "cannot copy \"%s\" into \"%s\"", host, b->etc);
+			return ap_err_set(e, -r, "cannot copy \"%s\" into \"%s/%s\"", host, b->root,
+					  name);
 	}
 	etc_prune(etcfd, names, n);
+	*dir = xasprintf("%s/%s", b->root, name);
 	return 0;
 }
 
@@ -488,21 +512,26 @@ box_make_dev(const struct box *b, struct ap_err *e)
 		{"stderr", "/proc/self/fd/2"},
 	};
 	cleanup_close int dirfd = -1, devfd = -1;
+	char tmp[32];
 	struct statvfs sv;
 	int r;
 
 	if (b->rootless)
 		return ap_err_set(e, EPERM, "no device nodes without root");
-	dirfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (box_has_dev(b))
+		return 0;
+	dirfd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->root);
 	/* Device nodes on a nodev filesystem do not open, even through a bind without nodev. */
 	if (fstatvfs(dirfd, &sv) < 0 || (sv.f_flag & ST_NODEV))
-		return ap_err_set(e, EOPNOTSUPP, "\"%s\" is on a nodev filesystem", b->dir);
-	(void) remove_tree_at(dirfd, "dev.new");
-	devfd = mkdirat_nofollow(dirfd, "dev.new", 0755);
+		return ap_err_set(e, EOPNOTSUPP, "\"%s\" is on a nodev filesystem", b->root);
+	/* Built under a name of our own: another init may be making it at the same time. */
+	(void) snprintf(tmp, sizeof(tmp), ".dev.%d", (int) getpid());
+	(void) remove_tree_at(dirfd, tmp);
+	devfd = mkdirat_nofollow(dirfd, tmp, 0755);
 	if (devfd < 0)
-		return ap_err_set(e, -devfd, "cannot create \"%s.new\"", b->dev);
+		return ap_err_set(e, -devfd, "cannot create \"%s/%s\"", b->root, tmp);
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
 		cleanup_free char *host = xasprintf("/dev/%s", devices[i]);
 		struct stat st;
@@ -512,27 +541,31 @@ box_make_dev(const struct box *b, struct ap_err *e)
 			continue;
 		if (mknodat(devfd, devices[i], S_IFCHR | 0600, st.st_rdev) < 0 ||
 		    fchmodat(devfd, devices[i], st.st_mode & 0777, 0) < 0) {
-			r = ap_err_set(e, errno, "cannot make \"%s.new/%s\"", b->dev, devices[i]);
+			r = ap_err_set(e, errno, "cannot make \"%s/%s/%s\"", b->root, tmp,
+				       devices[i]);
 			goto fail;
 		}
 	}
 	if (mkdirat(devfd, "pts", 0755) < 0 || mkdirat(devfd, "shm", 0755) < 0) {
-		r = ap_err_set(e, errno, "cannot create mount points in \"%s.new\"", b->dev);
+		r = ap_err_set(e, errno, "cannot create mount points in \"%s/%s\"", b->root, tmp);
 		goto fail;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0) {
-			r = ap_err_set(e, errno, "cannot create \"%s.new/%s\"", b->dev,
+			r = ap_err_set(e, errno, "cannot create \"%s/%s/%s\"", b->root, tmp,
 				       links[i].name);
 			goto fail;
 		}
-	if (renameat(dirfd, "dev.new", dirfd, "dev") < 0) {
-		r = ap_err_set(e, errno, "cannot rename \"%s.new\"", b->dev);
+	if (renameat(dirfd, tmp, dirfd, ".dev") < 0) {
+		/* Another init was faster: its .dev is as good as ours. */
+		r = (errno == EEXIST || errno == ENOTEMPTY) && box_has_dev(b)
+			    ? 0
+			    : ap_err_set(e, errno, "cannot rename \"%s/%s\"", b->root, tmp);
 		goto fail;
 	}
 	return 0;
 fail:
-	(void) remove_tree_at(dirfd, "dev.new");
+	(void) remove_tree_at(dirfd, tmp);
 	return r;
 }
 

@@ -9,8 +9,8 @@
  *         <box_root>/<id>/root  empty dir, mount point of the new root (process modes)
  *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
  *                               (root only; see ns_net_create_pinned())
- *         <box_root>/<id>/etc   the box's /etc: copies of the etc_files (box_sync_etc())
- *         <box_root>/<id>/dev   the box's /dev: device nodes made by init (box_make_dev())
+ *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
+ *         <box_root>/.dev         the boxes' /dev: device nodes (box_make_dev())
  *         <lock_root>/<id>      lock file (flock) holding the state; truncated, never unlinked
  */
 #pragma once
@@ -43,8 +43,8 @@ struct box {
 	char *work;	 /* <box_root>/<id>/box */
 	char *newroot;	 /* <box_root>/<id>/root */
 	char *netns;	 /* <box_root>/<id>/netns: the box's pinned network namespace */
-	char *etc;	 /* <box_root>/<id>/etc: the box's /etc in the process modes */
-	char *dev;	 /* <box_root>/<id>/dev: the box's /dev in the process modes */
+	char *root;	 /* box_root */
+	char *dev;	 /* <box_root>/.dev: the boxes' /dev in the process modes */
 	char *lock_path; /* <lock_root>/<id> */
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
@@ -74,35 +74,39 @@ int box_remove(struct box *b, struct ap_err *e);
  */
 int box_check_work(const struct box *b, struct ap_err *e);
 /*
- * The box's /etc for the process modes (config key etc_files): <box>/etc,
- * bound read-only on /etc, holds a copy of each named host file, refreshed
- * here before each run when the file changed (size, mtime, mode or owner),
- * instead of one bind mount per file: each bind costs a mount at every run
- * and again at every namespace teardown.  A copy keeps the file's owner and
- * mode (never set-id bits), so the box reads what a bind would show it, as
- * of the start of the run (as Docker does with /etc/hosts and resolv.conf).
- * A name that is a directory (ssl, alternatives) or another non-regular
- * file is still bound: the copy holds an empty mount point for it and
- * is_bind[i] is set.  is_missing[i]: no such host entry (its copy, if any,
- * is gone).  Entries that left etc_files are removed.  Lock held.  Returns
- * 0 or -errno with e set (the caller then binds every file instead).
+ * The boxes' /etc for the process modes (config key etc_files): a directory
+ * of box_root shared by every box with the same etc_files (its name is a
+ * hash of them), bound read-only on /etc, holds a copy of each named host
+ * file, refreshed here before each run when the file changed (size, mtime,
+ * mode or owner), instead of one bind mount per file: each bind costs a
+ * mount at every run and again at every namespace teardown.  A copy keeps
+ * the file's owner and mode (never set-id bits), so the box reads what a
+ * bind would show it, as of the start of the run (as Docker does with
+ * /etc/hosts and resolv.conf).  Shared, it costs init and cleanup nothing;
+ * refreshes are serialised by a flock on the directory.  A name that is a
+ * directory (ssl, alternatives) or another non-regular file is still bound:
+ * the copy holds an empty mount point for it and is_bind[i] is set.
+ * is_missing[i]: no such host entry (its copy, if any, is gone).  Entries
+ * that are not named are removed.  Returns 0 and the directory in *dir
+ * (malloc'd), or -errno with e set (the caller then binds every file).
  */
 int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, bool *is_missing,
-		 struct ap_err *e);
+		 char **dir, struct ap_err *e);
 /*
- * init, as root: the box's /dev for the process modes, made once: the
- * harmless character devices of the host's /dev (null, zero, full, random,
- * urandom, tty, with the host's numbers and modes), empty pts and shm
- * directories (mount points of a private devpts and tmpfs) and the ptmx,
- * fd, stdin, stdout and stderr links, built aside and renamed into place,
- * so that a <box>/dev that exists is complete.  run binds it read-only
- * (without nodev) instead of mounting a tmpfs and binding each device: 3
- * mounts instead of 9 at every run.  Not made (-EPERM) without root (no
- * mknod) or when box_root is on a nodev filesystem (-EOPNOTSUPP): then run
- * builds /dev as before.  Returns 0 or -errno with e set.
+ * init, as root: the boxes' /dev for the process modes, <box_root>/.dev,
+ * made by the first init and shared: the harmless character devices of the
+ * host's /dev (null, zero, full, random, urandom, tty, with the host's
+ * numbers and modes), empty pts and shm directories (mount points of a
+ * private devpts and tmpfs) and the ptmx, fd, stdin, stdout and stderr
+ * links, built aside and renamed into place, so that a .dev that exists is
+ * complete.  run binds it read-only (without nodev) instead of mounting a
+ * tmpfs and binding each device: 3 mounts instead of 9 at every run.  Not
+ * made (-EPERM) without root (no mknod) or when box_root is on a nodev
+ * filesystem (-EOPNOTSUPP): then run builds /dev as before.  Returns 0 or
+ * -errno with e set.
  */
 int box_make_dev(const struct box *b, struct ap_err *e);
-/* run: does the box have the /dev box_make_dev() makes? */
+/* run: is there the /dev box_make_dev() makes? */
 bool box_has_dev(const struct box *b);
 /* init: every directory above the box must be searchable by the box uid. */
 int box_check_searchable(const struct box *b, struct ap_err *e);

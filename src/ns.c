@@ -80,49 +80,40 @@ ns_loopback_up(struct ap_err *e)
 int
 ns_net_create_pinned(const char *target, struct ap_err *e)
 {
-	struct ap_err ce = {0};
-	int pfd[2], fd, st;
-	pid_t pid;
-	ssize_t n;
+	cleanup_close int home = -1;
+	int fd, r;
 
 	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return ap_err_set(e, errno, "cannot create \"%s\"", target);
 	(void) close(fd);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		(void) unlink(target);
-		return ap_err_set(e, errno, "cannot create a pipe");
+	/*
+	 * apbox itself steps into a new namespace, pins it and steps back:
+	 * no child process to fork and wait for.  apbox is single-threaded
+	 * (setns() of a network namespace needs nothing else) and root here.
+	 */
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		r = ap_err_set(e, errno, "cannot open \"/proc/self/ns/net\"");
+		goto fail;
 	}
-	pid = fork();
-	if (pid < 0) {
-		(void) unlink(target);
-		return ap_err_set(e, errno, "cannot fork");
+	if (unshare(CLONE_NEWNET) < 0) {
+		r = ap_err_set(e, errno, "cannot create a network namespace");
+		goto fail;
 	}
-	if (pid == 0) {
-		(void) close(pfd[0]);
-		if (unshare(CLONE_NEWNET) < 0) {
-			(void) ap_err_set(&ce, errno, "cannot create a network namespace");
-			ap_child_fail(pfd[1], &ce);
-		}
-		if (ns_loopback_up(&ce) < 0 || mounts_pin_ns("/proc/self/ns/net", target, &ce) < 0)
-			ap_child_fail(pfd[1], &ce);
-		_exit(0);
-	}
-	(void) close(pfd[1]);
-	n = read(pfd[0], &ce, sizeof(ce));
-	(void) close(pfd[0]);
-	(void) waitpid(pid, &st, 0);
-	if (n == (ssize_t) sizeof(ce) || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		struct ap_err ignore;
-		(void) mounts_unpin_ns(target, &ignore);
-		(void) unlink(target);
-		if (n == (ssize_t) sizeof(ce)) {
-			*e = ce;
-			return ap_err_ret(e);
-		}
-		return ap_err_set(e, 0, "cannot create the box's network namespace");
-	}
-	return 0;
+	r = ns_loopback_up(e);
+	if (r >= 0)
+		r = mounts_pin_ns("/proc/self/ns/net", target, e);
+	if (setns(home, CLONE_NEWNET) < 0)
+		/* Reported; init uses no network before it exits anyway. */
+		r = ap_err_set(e, errno, "cannot return to the host's network namespace");
+	if (r >= 0)
+		return 0;
+fail:;
+	struct ap_err ignore;
+	(void) mounts_unpin_ns(target, &ignore);
+	(void) unlink(target);
+	return r;
 }
 
 int

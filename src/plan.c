@@ -113,8 +113,9 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 	cleanup_free char **names = etc_names(etc, &n);
 	cleanup_free bool *is_bind = xcalloc(n + 1, sizeof(*is_bind));
 	cleanup_free bool *is_missing = xcalloc(n + 1, sizeof(*is_missing));
+	cleanup_free char *dir = NULL;
 
-	return box_sync_etc(b, names, n, is_bind, is_missing, e);
+	return box_sync_etc(b, names, n, is_bind, is_missing, &dir, e);
 }
 
 static void
@@ -124,14 +125,15 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	cleanup_free char **names = NULL;
 	cleanup_free bool *is_bind = NULL;
 	cleanup_free bool *is_missing = NULL;
+	cleanup_free char *dir = NULL;
 	struct ap_err ce = {0};
 	size_t n = 0;
 
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
 	is_missing = xcalloc(n + 1, sizeof(*is_missing));
-	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, is_missing, &ce) == 0) {
-		mounts_rules_put(rs, "/etc", b->etc, 0);
+	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, is_missing, &dir, &ce) == 0) {
+		mounts_rules_put(rs, "/etc", dir, 0);
 		for (size_t i = 0; i < n; i++) {
 			cleanup_free char *p = NULL;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The process modes' /dev: with root, init makes the box's device nodes once
-# (<box>/dev) and each run binds that directory read-only, plus a private
+# The process modes' /dev: with root, the first init makes the boxes' device
+# nodes (box_root/.dev) and each run binds that directory read-only, plus a private
 # devpts and /dev/shm; without root, or on a nodev box_root, each run builds
 # a tmpfs /dev with one bind per device, as before.
 bats_require_minimum_version 1.5.0
@@ -35,9 +35,10 @@ check_dev() {
 
 @test "dev: init makes the nodes; a run binds them, 3 mounts for /dev" {
 	init_box --mode process
-	[ -c "$BOX_ROOT/$BOX/dev/null" ]
-	[ "$(stat -c '%u %t,%T %a' "$BOX_ROOT/$BOX/dev/null")" = "0 1,3 666" ]
-	[ ! -e "$BOX_ROOT/$BOX/dev.new" ]
+	[ -c "$BOX_ROOT/.dev/null" ]
+	[ "$(stat -c '%u %t,%T %a' "$BOX_ROOT/.dev/null")" = "0 1,3 666" ]
+	run ls -a "$BOX_ROOT"
+	refute_output --partial ".dev."
 	check_dev
 	run_box -- /bin/sh -c 'awk "\$5 ~ \"^/dev(/|\$)\" { n++ } END { print n }" /proc/self/mountinfo; awk "\$5 == \"/dev\" { print \$6 }" /proc/self/mountinfo'
 	assert_line --index 0 3
@@ -47,9 +48,9 @@ check_dev() {
 @test "dev: the box uid cannot change the box's /dev on the host" {
 	init_box --mode process
 	run setpriv --reuid=$((60000 + BOX)) --regid=$((60000 + BOX)) --clear-groups \
-		/bin/sh -c "touch '$BOX_ROOT/$BOX/dev/x' || mknod '$BOX_ROOT/$BOX/dev/y' c 1 3 || rm -f '$BOX_ROOT/$BOX/dev/null'"
+		/bin/sh -c "touch '$BOX_ROOT/.dev/x' || mknod '$BOX_ROOT/.dev/y' c 1 3 || rm -f '$BOX_ROOT/.dev/null'"
 	assert_failure
-	[ ! -e "$BOX_ROOT/$BOX/dev/x" ] && [ ! -e "$BOX_ROOT/$BOX/dev/y" ] && [ -c "$BOX_ROOT/$BOX/dev/null" ]
+	[ ! -e "$BOX_ROOT/.dev/x" ] && [ ! -e "$BOX_ROOT/.dev/y" ] && [ -c "$BOX_ROOT/.dev/null" ]
 }
 
 @test "dev: on a nodev box_root, runs build /dev themselves" {
@@ -59,14 +60,27 @@ check_dev() {
 	sed -i "s#^box_root = .*#box_root = $NODEV_MNT#" "$APBOX_CONFIG"
 	BOX_ROOT=$NODEV_MNT
 	init_box --mode process
-	[ ! -e "$BOX_ROOT/$BOX/dev" ]
+	[ ! -e "$BOX_ROOT/.dev" ]
 	check_dev
 	run_box -- /bin/sh -c 'awk "\$5 == \"/dev/null\" { n++ } END { print n }" /proc/self/mountinfo'
 	assert_output 1
 }
 
-@test "dev: a box from before has no /dev dir and still runs" {
+@test "dev: without the shared .dev (removed by hand), runs build /dev themselves" {
 	init_box --mode process
-	rm -rf "$BOX_ROOT/$BOX/dev"
+	rm -rf "$BOX_ROOT/.dev"
 	check_dev
+}
+
+@test "dev: cleanup leaves the shared .dev; a planted .dev is not used" {
+	init_box --mode process
+	"$APBOX" cleanup -b "$BOX"
+	[ -c "$BOX_ROOT/.dev/null" ]
+	rm -rf "$BOX_ROOT/.dev"
+	mkdir "$BOX_ROOT/.dev"
+	: >"$BOX_ROOT/.dev/null"
+	chown -R nobody "$BOX_ROOT/.dev"
+	init_box --mode process
+	run_box -- /bin/sh -c 'awk "\$5 == \"/dev/null\" { n++ } END { print n }" /proc/self/mountinfo'
+	assert_output 1
 }
