@@ -414,7 +414,18 @@ v1_kill(struct cg *c, struct ap_err *e)
 	}
 	if (n == 0)
 		return 0;
-	if (fds[V1_FREEZER] >= 0) {
+	/*
+	 * An empty box (the usual case: cleanup after a run that ended) needs
+	 * no freeze: nothing can join a cgroup with no member to fork.  This
+	 * read kills what it lists, which the freeze below then completes.
+	 */
+	if (fds[V1_FREEZER] >= 0 &&
+	    (r = cg_kill_procs(fds[V1_FREEZER], c->path[V1_FREEZER], e)) <= 0) {
+		if (r < 0) {
+			close_all(fds);
+			return r;
+		}
+	} else if (fds[V1_FREEZER] >= 0) {
 		const char *dir = c->path[V1_FREEZER];
 		struct ap_err e2;
 
