@@ -331,6 +331,8 @@ mounts_rule_format(const struct mount_rule *r)
 	}
 	if (r->flags & MOUNTS_MINIDEV)
 		strcat(s, ":minidev");
+	if (r->flags & MOUNTS_SYMLINK)
+		strcat(s, ":symlink");
 	return s;
 }
 
@@ -758,6 +760,16 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 	bool is_bind = !(r->flags & (MOUNTS_TMP | MOUNTS_FS | MOUNTS_MINIDEV));
 	int ret;
 
+	if (r->flags & MOUNTS_SYMLINK) {
+		/* Made here, in the root tmpfs, and nothing to mount later. */
+		const char *rel = r->inside + strspn(r->inside, "/");
+
+		b->kind[i] = POINT_SKIP;
+		if (strchr(rel, '/') || symlinkat(r->outside, b->rootfd, rel) < 0)
+			return ap_err_set(e, strchr(rel, '/') ? EINVAL : errno,
+					  "cannot create the link \"%s\"", r->inside);
+		return 0;
+	}
 	b->kind[i] = POINT_DIR;
 	if (is_bind) {
 		struct stat st;
@@ -910,7 +922,7 @@ fresh_at(int fd, const char *type, unsigned long flags, const char *data)
  * the writable kernel knobs.  Only what exists is touched.
  */
 static int
-mask_proc(const struct build *b, const char *proc, struct ap_err *e)
+mask_proc(const struct build *b, const char *proc, bool proc_rw, struct ap_err *e)
 {
 	static const char *const masked[] = {"acpi", "asound",	      "kcore",
 					     "keys", "latency_stats", "sched_debug",
@@ -946,7 +958,11 @@ mask_proc(const struct build *b, const char *proc, struct ap_err *e)
 				return ret;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(readonly); i++) {
+	/*
+	 * A read-only proc (the default rule) already refuses every write
+	 * there: binding its knobs read-only again would only add mounts.
+	 */
+	for (size_t i = 0; proc_rw && i < ARRAY_SIZE(readonly); i++) {
 		cleanup_free char *in = xasprintf("%s/%s", proc, readonly[i]);
 		cleanup_close int fd = open_beneath(b->rootfd, in);
 		char src[64];
@@ -1012,7 +1028,7 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 			return b->late_ro[i];
 	}
 	if (is_proc)
-		return mask_proc(b, r->inside, e);
+		return mask_proc(b, r->inside, !(attr & MOUNT_ATTR_RDONLY), e);
 	return 0;
 }
 

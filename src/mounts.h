@@ -36,6 +36,7 @@ enum {
 	MOUNTS_TMP = 1 << 5,	 /* a fresh, private, writable tmpfs at IN */
 	MOUNTS_NOREC = 1 << 6,	 /* bind without submounts (no MS_REC) */
 	MOUNTS_MINIDEV = 1 << 7, /* internal: apbox's minimal /dev (not settable by --dir) */
+	MOUNTS_SYMLINK = 1 << 8, /* internal: a symlink IN -> OUT in the new root, no mount */
 };
 
 struct mount_rule {

@@ -151,14 +151,41 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	}
 }
 
+/*
+ * /bin, /lib, /lib64 and the like: on a merged-/usr host (Debian 12, Fedora,
+ * Arch...) /bin is the link usr/bin, and the box gets the same link into its
+ * own /usr instead of a second bind of /usr/bin: fewer mounts to make and to
+ * tear down, and the host's layout.  Only when nothing is mounted below it
+ * or over /usr (may_link), since a link cannot hold mount points.
+ */
+static void
+system_dir(struct mount_rules *rs, const char *dir, unsigned flags, bool may_link)
+{
+	char target[64];
+	ssize_t n = may_link ? readlink(dir, target, sizeof(target) - 1) : -1;
+
+	if (n > 0) {
+		const char *t = target;
+
+		target[n] = '\0';
+		if (*t == '/')
+			t++;
+		if (strncmp(t, "usr/", 4) == 0 && strcmp(t + 4, dir + 1) == 0) {
+			mounts_rules_put(rs, dir, target, MOUNTS_SYMLINK);
+			return;
+		}
+	}
+	mounts_rules_put(rs, dir, dir, flags);
+}
+
 static void
 default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b,
-	      bool may_copy_etc)
+	      bool may_copy_etc, bool may_link)
 {
 	mounts_rules_put(rs, "/box", b->work, MOUNTS_RW);
-	mounts_rules_put(rs, "/bin", "/bin", 0);
-	mounts_rules_put(rs, "/lib", "/lib", 0);
-	mounts_rules_put(rs, "/lib64", "/lib64", MOUNTS_MAYBE);
+	system_dir(rs, "/bin", 0, may_link);
+	system_dir(rs, "/lib", 0, may_link);
+	system_dir(rs, "/lib64", MOUNTS_MAYBE, may_link);
 	mounts_rules_put(rs, "/usr", "/usr", 0);
 	etc_rules(rs, c, b, may_copy_etc);
 	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
@@ -178,26 +205,49 @@ default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box 
 	}
 }
 
-/* Does any of the caller's rules (or the engine or code dir) lie strictly below /etc? */
+/* Is path strictly below dir ("/etc/" with its slash)? */
 static bool
-rules_below_etc(const struct ap_opts *o, const struct ap_conf *c)
+is_below(const char *path, const char *dir)
 {
-	if ((o->engine_dir && strncmp(c->engine_path, "/etc/", 5) == 0) ||
-	    (o->code_dir && strncmp(c->code_path, "/etc/", 5) == 0))
-		return true;
-	for (size_t i = 0; i < o->ndir_specs; i++) {
-		struct ap_err pe = {0};
-		struct mount_rule r;
-		bool del, below;
+	return strncmp(path, dir, strlen(dir)) == 0;
+}
 
-		if (mounts_rule_parse(o->dir_specs[i], &r, &del, &pe) < 0)
-			continue; /* reported by plan_build() */
-		below = strncmp(r.inside, "/etc/", 5) == 0;
+/*
+ * Which defaults the caller's rules (or the engine and code dirs) allow to
+ * be more than plain binds: the /etc copy when nothing lies below /etc,
+ * the /bin-style links when nothing lies below them or on /usr.
+ */
+static void
+caller_rules_allow(const struct ap_opts *o, const struct ap_conf *c, bool *may_copy_etc,
+		   bool *may_link)
+{
+	static const char *const linked[] = {"/bin", "/lib", "/lib64", "/usr"};
+	const char *extra[2] = {o->engine_dir ? c->engine_path : NULL,
+				o->code_dir ? c->code_path : NULL};
+
+	*may_copy_etc = *may_link = true;
+	for (size_t i = 0; i < o->ndir_specs + 2; i++) {
+		struct ap_err pe = {0};
+		struct mount_rule r = {0};
+		bool del;
+		const char *in;
+
+		if (i < 2) {
+			in = extra[i];
+		} else {
+			if (mounts_rule_parse(o->dir_specs[i - 2], &r, &del, &pe) < 0)
+				continue; /* reported by plan_build() */
+			in = r.inside;
+		}
+		if (in && is_below(in, "/etc/"))
+			*may_copy_etc = false;
+		for (size_t k = 0; in && k < ARRAY_SIZE(linked); k++) {
+			cleanup_free char *below = xasprintf("%s/", linked[k]);
+			if (strcmp(in, linked[k]) == 0 || is_below(in, below))
+				*may_link = false;
+		}
 		mounts_rule_free(&r);
-		if (below)
-			return true;
 	}
-	return false;
 }
 
 static void
@@ -306,8 +356,11 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->argv = o->argv;
 
 	if (newroot) {
-		if (!o->no_default_dirs)
-			default_rules(&ps->rules, c, b, !rules_below_etc(o, c));
+		if (!o->no_default_dirs) {
+			bool may_copy_etc, may_link;
+			caller_rules_allow(o, c, &may_copy_etc, &may_link);
+			default_rules(&ps->rules, c, b, may_copy_etc, may_link);
+		}
 		if (o->engine_dir)
 			mounts_rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
 		if (o->code_dir)

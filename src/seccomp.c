@@ -417,6 +417,13 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot configure the seccomp filter");
+	/*
+	 * A binary tree of syscall numbers instead of a list: every syscall
+	 * of the box passes O(log n) comparisons instead of all of them, and
+	 * loading the filter is cheaper too (the kernel runs it once per
+	 * syscall number to find those it always allows).  libseccomp >= 2.5.
+	 */
+	(void) s.attr_set(s.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	r = set_badarch(&s, e);
 	if (r < 0)
 		return r;
@@ -470,7 +477,7 @@ ap_seccomp_free(struct seccomp_filter *f)
  * header names the apbox version: a cache written by another version is
  * never used.
  */
-#define CACHE_MAGIC_FMT "apbox-seccomp-2 " PACKAGE_VERSION " %u\n"
+#define CACHE_MAGIC_FMT "apbox-seccomp-3 " PACKAGE_VERSION " %u\n"
 
 int
 ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name, struct ap_err *e)

@@ -198,3 +198,22 @@ teardown() {
 	assert_output --partial '"cwd":"/box"'
 	[ -s "$BOX_ROOT/$BOX/box/output.json" ]
 }
+
+@test "mounts: a rw /proc still has its kernel knobs read-only" {
+	run_box --dir /proc=proc:fs:rw -- /bin/sh -c 'echo 1 > /proc/sys/kernel/hostname || echo sys-ro; echo 0 > /proc/self/oom_score_adj && echo self-rw'
+	assert_line sys-ro
+	assert_line self-rw
+}
+
+@test "mounts: merged-/usr links (/bin -> usr/bin) are links in the box, binds when a rule needs a dir" {
+	[ "$(readlink /bin)" = usr/bin ] || skip "/bin is not the link usr/bin here"
+	run_box -- /bin/sh -c 'readlink /bin; awk "\$5 == \"/bin\"" /proc/self/mountinfo | wc -l; ln -sfn / /bin 2>/dev/null || echo ro'
+	assert_success
+	assert_line --index 0 usr/bin
+	assert_line --index 1 0
+	assert_line ro
+	mkdir -p "$WORLD/x"
+	chmod 755 "$WORLD/x"
+	run_box --dir "/usr/apbox-x=$WORLD/x:maybe" -- /bin/sh -c 'test -L /bin && echo link || echo bind'
+	assert_output bind
+}

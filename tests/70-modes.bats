@@ -115,10 +115,10 @@ teardown() { teardown_world; }
 	init_box --mode code-only
 	local cache=$LOCK_ROOT/seccomp.bpf
 	[ -s "$cache" ]
-	head -1 "$cache" | grep -q "^apbox-seccomp-2 [^ ]* [0-9]*$"
+	head -1 "$cache" | grep -q "^apbox-seccomp-3 [^ ]* [0-9]*$"
 	cp "$cache" "$WORLD/good"
 	# a cache from another version, whose program would allow everything
-	printf 'apbox-seccomp-2 0.0.0-other 1\n\006\000\000\000\000\000\377\177' > "$cache"
+	printf 'apbox-seccomp-3 0.0.0-other 1\n\006\000\000\000\000\000\377\177' > "$cache"
 	run_box -- "$PROBES/seccomp-probe" unshare-user mount bpf keyctl
 	assert_success
 	# this version's header, but a program cut short (here: its first instruction only)
