@@ -98,6 +98,7 @@ cmd_init(struct ctx *x)
 	r = plan_mode(&x->o, &x->c, NULL, &mode, &x->e);
 	if (r < 0)
 		goto out;
+	TIMELINE("init: box locked");
 	r = box_check_searchable(&b, &x->e);
 	if (r < 0)
 		goto out;
@@ -113,11 +114,14 @@ cmd_init(struct ctx *x)
 	r = cg_open(&cg, x->c.cg_version, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
+	TIMELINE("init: cgroup opened");
 	r = box_create(&b, &x->e);
 	if (r < 0)
 		goto out;
 	created = true;
+	TIMELINE("init: box dirs made");
 	cache_seccomp(&x->c);
+	TIMELINE("init: seccomp cache");
 	{
 		/* Only a speed-up: without it, run makes the copy (or binds each file). */
 		struct ap_err ee;
@@ -133,9 +137,11 @@ cmd_init(struct ctx *x)
 		 * worker busy long after the run.  Without it, run makes its own.
 		 */
 		struct ap_err ne;
+		TIMELINE("init: /etc and /dev");
 		if (ns_net_create_pinned(b.netns, &ne) < 0)
 			ap_log(1, "box %d: no pinned network namespace: %s", b.id, ne.msg);
 	}
+	TIMELINE("init: netns pinned");
 	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
 		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
 		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);
@@ -144,6 +150,7 @@ cmd_init(struct ctx *x)
 		if (r < 0)
 			goto out;
 	}
+	TIMELINE("init: cgroups made");
 	b.state.initialized = true;
 	b.state.owner = geteuid();
 	b.state.mode = mode;
@@ -174,14 +181,17 @@ cmd_cleanup(struct ctx *x)
 	r = open_box(x, &b);
 	if (r < 0)
 		goto out;
+	TIMELINE("cleanup: box locked");
 	r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
 		    x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
 	r = cg_destroy(&cg, &x->e);
+	TIMELINE("cleanup: cgroup removed");
 	if (r < 0)
 		goto out;
 	r = box_remove(&b, &x->e);
+	TIMELINE("cleanup: box removed");
 out:
 	cg_free(&cg);
 	box_close(&b);
@@ -368,6 +378,7 @@ cmd_run(struct ctx *x)
 	r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
+	TIMELINE("run: box locked");
 	r = plan_build(&ps, &x->o, &x->c, &b, &cg, mode, &x->e);
 	if (r < 0)
 		goto out;
@@ -381,7 +392,9 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	ran = true;
+	TIMELINE("run: plan built");
 	r = spawn_run(&ps.run, &m, &x->e);
+	TIMELINE("run: box done");
 	close_stdio(&ps.run);
 out:
 	if (r < 0 && !ran)
@@ -433,6 +446,7 @@ static const struct {
 int
 main(int argc, char **argv)
 {
+	TIMELINE("main");
 	struct ctx x;
 	const char *cfg;
 	int r, status = -1;

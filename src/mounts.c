@@ -1274,6 +1274,7 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return ap_err_set(e, errno, "cannot make mounts private");
 
+	TIMELINE("P: mounts private");
 	/* Step 2. */
 	ret = mount_root_tmpfs(plan->newroot, e);
 	if (ret < 0)
@@ -1285,6 +1286,7 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	for (i = 0; i < rs->n; i++)
 		b.late_ro[i] = b.srcfd[i] = -1;
 
+	TIMELINE("P: root tmpfs");
 	/*
 	 * Step 3: every mount point first, while the root tmpfs is plain and
 	 * writable; a missing source fails before anything is mounted.
@@ -1295,6 +1297,7 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 			goto out;
 	}
 
+	TIMELINE("P: mount points made");
 	/* Steps 4 and 5, in rule order: a later rule may mount inside an earlier one. */
 	for (i = 0; i < rs->n; i++) {
 		if (b.kind[i] == POINT_SKIP)
@@ -1315,6 +1318,7 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 		}
 	}
 
+	TIMELINE("P: mounts made");
 	/* Steps 6 and 7. */
 	ret = enter_root(&b, e);
 out:

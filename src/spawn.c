@@ -176,6 +176,7 @@ inside(const struct run_plan *p, int report_fd)
 	 * (start_inside()), so while we block before it (opening a FIFO for
 	 * stdin, say) only the keeper's SIGKILL of the proxy can end the box.
 	 */
+	TIMELINE("I: started");
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void) sigemptyset(&none);
 	/* Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak in. */
@@ -231,9 +232,11 @@ inside(const struct run_plan *p, int report_fd)
 			(void) fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
 	/* seccomp last: everything above needs syscalls the filter refuses. */
+	TIMELINE("I: ids, caps, rlimits");
 	if (p->filter && (r = ap_seccomp_load(p->filter, &e)) < 0)
 		child_fail(report_fd, &e);
 
+	TIMELINE("I: seccomp loaded, execve");
 	environ = p->envp;
 	(void) execvp(p->argv[0], p->argv);
 	r = errno;
@@ -367,10 +370,12 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 				_exit(AP_EXIT_FAIL);
 		}
 	}
+	TIMELINE("P: box ids taken");
 	if (p->plan_flags & PLAN_NEW_ROOT) {
 		if ((r = mounts_build_root(&p->mounts, &e)) < 0)
 			child_fail(report_fd, &e);
 	}
+	TIMELINE("P: root entered");
 	if ((p->ns_flags & CLONE_NEWUTS) && p->hostname) {
 		if ((r = ns_set_hostname(p->hostname, &e)) < 0)
 			child_fail(report_fd, &e);
@@ -399,6 +404,7 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 		child_fail(report_fd, &e);
 	}
 
+	TIMELINE("P: ready");
 	child = start_inside(p, report_fd);
 	if (child < 0) {
 		(void) ap_err_set(&e, errno, "cannot fork the program");
@@ -442,6 +448,7 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 		}
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w == child) {
+				TIMELINE("P: program exited");
 				rep.status = st;
 				if (!pidns)
 					kill_tree(self);
@@ -599,7 +606,9 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			goto out;
 		}
 	}
+	TIMELINE("run: cgroup ready");
 	pid = clone_proxy(p, cg_clone_fd(p->cg));
+	TIMELINE("run: cloned");
 	if (orig_net >= 0 && pid != 0) {
 		int en = errno;
 		if (setns(orig_net, CLONE_NEWNET) < 0) {
@@ -639,6 +648,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			goto kill;
 	}
 	/* Stage 1: the proxy may build the box while we move it into the cgroup. */
+	TIMELINE("run: id maps written");
 	if (write(syncp[1], "1", 1) != 1) {
 		ret = ap_err_set(e, errno, "cannot release the box");
 		goto kill;
@@ -650,6 +660,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			goto kill;
 	}
 	/* Stage 2: the proxy may fork the program. */
+	TIMELINE("run: cgroup joined");
 	if (write(syncp[1], "2", 1) != 1) {
 		ret = ap_err_set(e, errno, "cannot release the box");
 		goto kill;
@@ -677,6 +688,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (sig == SIGCHLD || sig < 0) {
 			pid_t w = wait4(pid, &st, WNOHANG, &ru);
 			if (w == pid) {
+				TIMELINE("run: box reaped");
 				reaped = true;
 				break;
 			}

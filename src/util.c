@@ -625,3 +625,19 @@ dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_
 	memcpy(fnp, &p, sizeof(p));
 	return 0;
 }
+
+#ifdef APBOX_TIMELINE
+void
+timeline_mark(const char *phase)
+{
+	struct timespec t;
+	char buf[128];
+	int n;
+
+	(void) clock_gettime(CLOCK_MONOTONIC, &t);
+	n = snprintf(buf, sizeof(buf), "apbox-timeline %lld %d %s\n",
+		     (long long) t.tv_sec * 1000000000LL + t.tv_nsec, (int) getpid(), phase);
+	if (n > 0 && write(2, buf, (size_t) n) < 0)
+		return;
+}
+#endif

@@ -122,5 +122,17 @@ int openat_beneath(int dirfd, const char *rel, int flags);
 void *dl_open(const char *soname, struct ap_err *e);
 int dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_err *e);
 
+/*
+ * Timeline probes for bench/timeline.sh: with -DAPBOX_TIMELINE each one
+ * writes "apbox-timeline <monotonic ns> <pid> <phase>" to stderr; without
+ * it they compile to nothing.
+ */
+#ifdef APBOX_TIMELINE
+void timeline_mark(const char *phase);
+#define TIMELINE(phase) timeline_mark(phase)
+#else
+#define TIMELINE(phase) ((void) 0)
+#endif
+
 /* True when path is absolute and has no "." or ".." component. */
 bool path_is_clean_abs(const char *path);
