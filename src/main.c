@@ -360,6 +360,7 @@ cmd_run(struct ctx *x)
 			return fail(x);
 		}
 	}
+	TIMELINE("run: options and config read");
 	r = box_lock(&b, x->o.wait, &x->e);
 	if (r < 0)
 		goto out;
@@ -378,7 +379,7 @@ cmd_run(struct ctx *x)
 	r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
-	TIMELINE("run: box locked");
+	TIMELINE("run: box locked, cgroup opened");
 	r = plan_build(&ps, &x->o, &x->c, &b, &cg, mode, &x->e);
 	if (r < 0)
 		goto out;

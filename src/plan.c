@@ -360,6 +360,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			bool may_copy_etc, may_link;
 			caller_rules_allow(o, c, &may_copy_etc, &may_link);
 			default_rules(&ps->rules, c, b, may_copy_etc, may_link);
+			TIMELINE("run: default rules, /etc checked");
 		}
 		if (o->engine_dir)
 			mounts_rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
@@ -430,6 +431,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 				return ap_err_prefix(e, "seccomp");
 		}
 		p->filter = ps->filter;
+		TIMELINE("run: seccomp filter read");
 	}
 
 	/*
