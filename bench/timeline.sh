@@ -31,11 +31,19 @@ command -v gawk >/dev/null || { echo "bench/timeline.sh: needs gawk" >&2; exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/apbox-timeline.XXXXXX")
 chmod 755 "$work"
-mkdir -m 755 "$work/boxes" "$work/locks"
+mkdir -m 755 "$work/boxes"
+# lock_root on /run (a tmpfs) as apbox's default /run/apbox, when possible (see bench/run).
+locks=$work/locks
+if [ -w /run ] && [ "$(stat -f -c %T /run 2>/dev/null)" = tmpfs ]; then
+	locks=$(mktemp -d /run/apbox-timeline-locks.XXXXXX)
+	chmod 755 "$locks"
+else
+	mkdir -m 755 "$locks"
+fi
 cg_top=${APBOX_BENCH_CGROUP:-apbox-bench}
 conf=$work/apbox.conf
 printf 'box_root = %s\nlock_root = %s\n[cgroup]\nparent = %s/timeline-%s\n' \
-	"$work/boxes" "$work/locks" "$cg_top" "$$" >"$conf"
+	"$work/boxes" "$locks" "$cg_top" "$$" >"$conf"
 AB=("$work/build/src/apbox" --config "$conf")
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
@@ -45,7 +53,12 @@ cleanup() {
 		[ -d "$d" ] || continue
 		rmdir "$d/timeline-$$"/box-* "$d/timeline-$$" "$d" 2>/dev/null || true
 	done
-	if [ -n "$keep" ]; then echo "kept $work" >&2; else rm -rf --one-file-system "$work"; fi
+	if [ -n "$keep" ]; then
+		echo "kept $work (locks: $locks)" >&2
+	else
+		[ "$locks" = "$work/locks" ] || rm -rf --one-file-system "$locks"
+		rm -rf --one-file-system "$work"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -28,6 +28,8 @@
 #include "util.h"
 
 #define LOCK_MAGIC "apbox-lock-1"
+/* The size of the state record (a line padded with spaces). */
+#define LOCK_RECORD 128
 
 int
 box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
@@ -100,7 +102,8 @@ parse_state(const char *buf, struct box_state *st)
 	int init;
 
 	memset(st, 0, sizeof(*st));
-	if (!*buf)
+	/* Empty: a new lock file (or one an older apbox truncated). */
+	if (!*buf || (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0))
 		return 0;
 	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s", &init, &owner, mode,
 		   cg) != 4)
@@ -151,18 +154,26 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 int
 box_save_state(struct box *b, struct ap_err *e)
 {
-	char buf[256];
+	char buf[LOCK_RECORD];
 	int n;
 
-	if (!b->state.initialized) {
-		if (ftruncate(b->lock_fd, 0) < 0)
-			return ap_err_set(e, errno, "cannot truncate \"%s\"", b->lock_path);
-		return 0;
-	}
-	n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=1 owner=%u mode=%s cg=%s\n",
-		     (unsigned) b->state.owner, mode_name(b->state.mode),
-		     cg_version_name(b->state.cg));
-	if (ftruncate(b->lock_fd, 0) < 0 || pwrite(b->lock_fd, buf, (size_t) n, 0) != n)
+	/*
+	 * One fixed-size record rewritten in place: truncating the file would
+	 * free its block (a journal write, and a discard on such mounts) at
+	 * every init and cleanup.
+	 */
+	if (b->state.initialized)
+		n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=1 owner=%u mode=%s cg=%s",
+			     (unsigned) b->state.owner, mode_name(b->state.mode),
+			     cg_version_name(b->state.cg));
+	else
+		n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=0");
+	if (n < 0 || n >= (int) sizeof(buf) - 1)
+		return ap_err_set(e, EOVERFLOW, "cannot write \"%s\": state too long",
+				  b->lock_path);
+	memset(buf + n, ' ', sizeof(buf) - (size_t) n - 1);
+	buf[sizeof(buf) - 1] = '\n';
+	if (pwrite(b->lock_fd, buf, sizeof(buf), 0) != (ssize_t) sizeof(buf))
 		return ap_err_set(e, errno ? errno : EIO, "cannot write \"%s\"", b->lock_path);
 	return 0;
 }

@@ -11,7 +11,8 @@
  *                               (root only; see ns_net_create_pinned())
  *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
  *         <box_root>/.dev         the boxes' /dev: device nodes (box_make_dev())
- *         <lock_root>/<id>      lock file (flock) holding the state; truncated, never unlinked
+ *         <lock_root>/<id>      lock file (flock) holding the state, one record rewritten in place,
+ * never unlinked
  */
 #pragma once
 
