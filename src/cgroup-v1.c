@@ -245,14 +245,12 @@ prepare_memory(struct cg *c, int fd, uint64_t mem, struct ap_err *e)
 		if (r < 0)
 			return r;
 	}
-	/* Writing 0 resets the high-water marks and fail counters to now. */
+	/*
+	 * Writing 0 resets the high-water mark (cg-mem) to now.  Only what
+	 * the stats read is reset: the memsw mark and the fail counters are
+	 * never read (OOM kills are counted from memory.oom_control).
+	 */
 	r = cg_write(fd, dir, "memory.max_usage_in_bytes", "0", CG_OPTIONAL, e);
-	if (r == 0)
-		r = cg_write(fd, dir, "memory.memsw.max_usage_in_bytes", "0", CG_OPTIONAL, e);
-	if (r == 0)
-		r = cg_write(fd, dir, "memory.failcnt", "0", CG_OPTIONAL, e);
-	if (r == 0)
-		r = cg_write(fd, dir, "memory.memsw.failcnt", "0", CG_OPTIONAL, e);
 	if (r < 0)
 		return r;
 	/* oom_kill counts every OOM kill since creation; stats compare with this. */
