@@ -343,7 +343,6 @@ cmd_run(struct ctx *x)
 	struct plan_store ps = {0};
 	struct meta m = {.box_id = -1, .isolate_text = x->o.compat};
 	cleanup_fclose FILE *meta = NULL;
-	struct cg_limits cl;
 	enum ap_mode mode;
 	bool ran = false;
 	int r, status;
@@ -384,11 +383,6 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	log_plan(&b, &cg, &ps.run);
-	cl.mem = ps.run.limits.mem;
-	cl.pids = ps.run.pids;
-	r = cg_prepare(&cg, &cl, &x->e);
-	if (r < 0)
-		goto out;
 	r = open_stdio(x, &ps.run);
 	if (r < 0)
 		goto out;

@@ -653,6 +653,18 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		ret = ap_err_set(e, errno, "cannot release the box");
 		goto kill;
 	}
+	/*
+	 * The box's limits and counters, while the proxy builds the root: they
+	 * must hold before the program starts (stage 2), not before the proxy
+	 * (apbox's own code, which only mounts) does.
+	 */
+	{
+		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
+
+		ret = cg_prepare(p->cg, &cl, e);
+		if (ret < 0)
+			goto kill;
+	}
 	if (cg_clone_fd(p->cg) < 0) {
 		/* v1: join before the program runs a single instruction of its own. */
 		ret = cg_attach(p->cg, pid, e);
