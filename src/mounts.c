@@ -565,18 +565,16 @@ struct lmnt {
 static int
 load_libmount(struct lmnt *l, struct ap_err *e)
 {
-	void *h = dl_open(MOUNT_SONAME, e);
+	const struct dl_sym syms[] = {
+		{"mnt_new_table_from_file", &l->table_from_file},
+		{"mnt_unref_table", &l->unref_table},
+		{"mnt_new_iter", &l->new_iter},
+		{"mnt_free_iter", &l->free_iter},
+		{"mnt_table_next_fs", &l->next_fs},
+		{"mnt_fs_get_target", &l->get_target},
+	};
 
-	if (!h)
-		return -ENOENT;
-	if (dl_sym(h, MOUNT_SONAME, "mnt_new_table_from_file", &l->table_from_file, e) < 0 ||
-	    dl_sym(h, MOUNT_SONAME, "mnt_unref_table", &l->unref_table, e) < 0 ||
-	    dl_sym(h, MOUNT_SONAME, "mnt_new_iter", &l->new_iter, e) < 0 ||
-	    dl_sym(h, MOUNT_SONAME, "mnt_free_iter", &l->free_iter, e) < 0 ||
-	    dl_sym(h, MOUNT_SONAME, "mnt_table_next_fs", &l->next_fs, e) < 0 ||
-	    dl_sym(h, MOUNT_SONAME, "mnt_fs_get_target", &l->get_target, e) < 0)
-		return -ENOENT;
-	return 0;
+	return dl_load(MOUNT_SONAME, syms, ARRAY_SIZE(syms), e);
 }
 
 int

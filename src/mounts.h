@@ -125,7 +125,7 @@ int mounts_build_root(const struct mounts_plan *plan, struct ap_err *e);
 int mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e);
 /*
  * The mount points strictly below "top" in the mount table file "mountinfo"
- * (/proc/self/mountinfo), read with libmount, loaded now (see dl_open()).
+ * (/proc/self/mountinfo), read with libmount, loaded now (see dl_load()).
  * Only the fallback for kernels without mount_setattr(2) needs it; exposed
  * for the unit tests.  *out is a malloc'd array of n malloc'd paths.
  * Returns 0 or -errno with e set (-ENOENT: libmount could not be loaded).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * seccomp: the default syscall filter, and the only file that uses
- * libseccomp, which it loads only to compile the filter (dl_open(): once
+ * libseccomp, which it loads only to compile the filter (dl_load(): once
  * per apbox version; later runs read the compiled program from the cache
  * in lock_root).  The keeper builds the filter with libseccomp and exports it as
  * a plain BPF program (struct sock_fprog) before clone(); the inside process
@@ -182,18 +182,16 @@ struct scmp {
 static int
 load_libseccomp(struct scmp *s, struct ap_err *e)
 {
-	void *h = dl_open(SECCOMP_SONAME, e);
+	const struct dl_sym syms[] = {
+		{"seccomp_init", &s->init},
+		{"seccomp_release", &s->release},
+		{"seccomp_attr_set", &s->attr_set},
+		{"seccomp_rule_add", &s->rule_add},
+		{"seccomp_syscall_resolve_name", &s->resolve_name},
+		{"seccomp_export_bpf", &s->export_bpf},
+	};
 
-	if (!h)
-		return -ENOENT;
-	if (dl_sym(h, SECCOMP_SONAME, "seccomp_init", &s->init, e) < 0 ||
-	    dl_sym(h, SECCOMP_SONAME, "seccomp_release", &s->release, e) < 0 ||
-	    dl_sym(h, SECCOMP_SONAME, "seccomp_attr_set", &s->attr_set, e) < 0 ||
-	    dl_sym(h, SECCOMP_SONAME, "seccomp_rule_add", &s->rule_add, e) < 0 ||
-	    dl_sym(h, SECCOMP_SONAME, "seccomp_syscall_resolve_name", &s->resolve_name, e) < 0 ||
-	    dl_sym(h, SECCOMP_SONAME, "seccomp_export_bpf", &s->export_bpf, e) < 0)
-		return -ENOENT;
-	return 0;
+	return dl_load(SECCOMP_SONAME, syms, ARRAY_SIZE(syms), e);
 }
 
 static void

@@ -603,26 +603,22 @@ openat_beneath(int dirfd, const char *rel, int flags)
 	return fd;
 }
 
-void *
-dl_open(const char *soname, struct ap_err *e)
+int
+dl_load(const char *soname, const struct dl_sym *syms, size_t n, struct ap_err *e)
 {
 	/* RTLD_NOW: a missing symbol fails here, not in the middle of a call. */
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 
 	if (!h)
-		(void) ap_err_set(e, ENOENT, "cannot load %s: %s", soname, dlerror());
-	return h;
-}
+		return ap_err_set(e, ENOENT, "cannot load %s: %s", soname, dlerror());
+	for (size_t i = 0; i < n; i++) {
+		void *p = dlsym(h, syms[i].name);
 
-int
-dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_err *e)
-{
-	void *p = dlsym(handle, name);
-
-	if (!p)
-		return ap_err_set(e, ENOENT, "cannot find %s in %s", name, soname);
-	/* POSIX: a function pointer has the size and representation of void *. */
-	memcpy(fnp, &p, sizeof(p));
+		if (!p)
+			return ap_err_set(e, ENOENT, "cannot find %s in %s", syms[i].name, soname);
+		/* POSIX: a function pointer has the size and representation of void *. */
+		memcpy(syms[i].fnp, &p, sizeof(p));
+	}
 	return 0;
 }
 

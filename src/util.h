@@ -115,12 +115,19 @@ int openat_beneath(int dirfd, const char *rel, int flags);
  * cache) and libmount to read the mount table (only on kernels without
  * mount_setattr(2)).  Linking them would load them, and libmount's blkid,
  * selinux and pcre2, on every start: 0.6 ms and 0.9 MiB of a run that needs
- * none of it (bench/README.md).  Returns the handle (never unloaded) or NULL
- * with e set.  dl_sym() stores the address of "name" in the function pointer
- * at fnp; returns 0 or -ENOENT with e set.
+ * none of it (bench/README.md).  A dl_sym names a symbol and the function
+ * pointer that receives it.
  */
-void *dl_open(const char *soname, struct ap_err *e);
-int dl_sym(void *handle, const char *soname, const char *name, void *fnp, struct ap_err *e);
+struct dl_sym {
+	const char *name;
+	void *fnp; /* the address of a function pointer */
+};
+/*
+ * Load soname and store the address of each syms[i].name in the function
+ * pointer at syms[i].fnp.  The handle is never closed.
+ * Returns 0, or -ENOENT with e set when the library or a symbol is missing.
+ */
+int dl_load(const char *soname, const struct dl_sym *syms, size_t n, struct ap_err *e);
 
 /*
  * Timeline probes for bench/timeline.sh: with -DAPBOX_TIMELINE each one
