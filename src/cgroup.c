@@ -368,6 +368,12 @@ cg_destroy(struct cg *c, struct ap_err *e)
 	return r;
 }
 
+bool
+cg_prepare_before_clone(const struct cg *c)
+{
+	return c->version == CG_V2;
+}
+
 int
 cg_clone_fd(const struct cg *c)
 {

@@ -155,6 +155,12 @@ int cg_destroy(struct cg *c, struct ap_err *e);
  */
 int cg_clone_fd(const struct cg *c);
 /*
+ * Must cg_prepare() come before clone()?  On v2 it opens the fd the box is
+ * cloned into (the box is born in its cgroup); on v1 the keeper prepares
+ * while the proxy builds the root, and attaches it afterwards.
+ */
+bool cg_prepare_before_clone(const struct cg *c);
+/*
  * Remove the parent cgroup (<root>/<parent>, in each v1 controller) when it
  * is empty; a parent that still holds other boxes (ENOTEMPTY, EBUSY) or is
  * already gone is success.  Only the last component of parent is removed.

@@ -567,7 +567,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	struct rusage ru;
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
-	int interrupted = 0, st = 0, ret = 0, orig_net = -1;
+	int interrupted = 0, st = 0, ret = 0, orig_net = -1, cgfd;
+	bool prepared = false;
 	pid_t pid;
 
 	(void) sigemptyset(&set);
@@ -594,6 +595,15 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		goto out;
 	}
 
+	/* v2: the box is cloned into its cgroup, whose fd prepare opens. */
+	if (cg_prepare_before_clone(p->cg)) {
+		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
+
+		ret = cg_prepare(p->cg, &cl, e);
+		if (ret < 0)
+			goto out;
+		prepared = true;
+	}
 	start = now_ms();
 	if (p->netns_fd >= 0) {
 		/*
@@ -606,8 +616,9 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			goto out;
 		}
 	}
+	cgfd = cg_clone_fd(p->cg);
 	TIMELINE("run: cgroup ready");
-	pid = clone_proxy(p, cg_clone_fd(p->cg));
+	pid = clone_proxy(p, cgfd);
 	TIMELINE("run: cloned");
 	if (orig_net >= 0 && pid != 0) {
 		int en = errno;
@@ -654,18 +665,18 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		goto kill;
 	}
 	/*
-	 * The box's limits and counters, while the proxy builds the root: they
-	 * must hold before the program starts (stage 2), not before the proxy
-	 * (apbox's own code, which only mounts) does.
+	 * v1: the box's limits and counters, while the proxy builds the root:
+	 * they must hold before the program starts (stage 2), not before the
+	 * proxy (apbox's own code, which only mounts) does.
 	 */
-	{
+	if (!prepared) {
 		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
 
 		ret = cg_prepare(p->cg, &cl, e);
 		if (ret < 0)
 			goto kill;
 	}
-	if (cg_clone_fd(p->cg) < 0) {
+	if (cgfd < 0) {
 		/* v1: join before the program runs a single instruction of its own. */
 		ret = cg_attach(p->cg, pid, e);
 		if (ret < 0)
