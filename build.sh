@@ -9,6 +9,11 @@
 set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
+# The build directory: BUILD_DIR, absolute or relative to the source tree.
+case ${BUILD_DIR:-build} in
+/*) bdir=$BUILD_DIR ;;
+*) bdir=$top/${BUILD_DIR:-build} ;;
+esac
 
 PKGS="autoconf automake autoconf-archive pkgconf make gcc libc6-dev libcap-dev libmount-dev
 libinih-dev libseccomp-dev bats bats-assert bats-support nodejs npm iproute2 procps util-linux
@@ -37,11 +42,12 @@ install_deps() {
 build() {
 	install_deps
 	[ -x configure ] || ./autogen.sh
-	mkdir -p "${BUILD_DIR:-build}"
-	cd "${BUILD_DIR:-build}"
-	if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
+	mkdir -p "$bdir"
+	cd "$bdir"
+	# shellcheck disable=SC3013 # dash, bash and busybox sh all have -nt
+	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
 		# shellcheck disable=SC2086
-		../configure ${CONFIGURE_FLAGS:-}
+		"$top/configure" ${CONFIGURE_FLAGS:-}
 	fi
 	make -j"$(nproc)"
 	cd "$top"
@@ -49,7 +55,7 @@ build() {
 
 demo() {
 	build
-	apbox=$top/${BUILD_DIR:-build}/src/apbox
+	apbox=$bdir/src/apbox
 	# The demo's boxes live in a scratch root, so it never touches a real installation.
 	root=$(mktemp -d /tmp/apbox-demo.XXXXXX)
 	chmod 755 "$root"
@@ -74,7 +80,7 @@ demo() {
 
 run_tests() {
 	build
-	cd "${BUILD_DIR:-build}"
+	cd "$bdir"
 	rc=0
 	make -k check || rc=$?
 	make -s check-summary
