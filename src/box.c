@@ -453,8 +453,8 @@ names_hash(char *const *names, size_t n)
 }
 
 int
-box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, bool *is_missing,
-	     char **dir, struct ap_err *e)
+box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir,
+	     struct ap_err *e)
 {
 	cleanup_close int rootfd = -1, etcfd = -1;
 	char name[32];
@@ -480,17 +480,18 @@ box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, b
 		cleanup_close int src = -1;
 		struct stat st;
 
-		is_bind[i] = is_missing[i] = false;
+		if (is_bind)
+			is_bind[i] = false;
 		/* Symlinks in the host path are followed, as a bind of it would. */
 		if (stat(host, &st) < 0) {
 			if (errno != ENOENT && errno != ENOTDIR)
 				return ap_err_set(e, errno, "cannot read \"%s\"", host);
-			is_missing[i] = true;
 			(void) remove_tree_at(etcfd, names[i]);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			is_bind[i] = true;
+			if (is_bind)
+				is_bind[i] = true;
 			r = etc_point(etcfd, names[i], &st);
 		} else if (etc_copy_current(etcfd, names[i], &st, b->rootless)) {
 			r = 0;

@@ -86,13 +86,13 @@ int box_check_work(const struct box *b, struct ap_err *e);
  * /etc/hosts and resolv.conf).  Shared, it costs init and cleanup nothing;
  * refreshes are serialised by a flock on the directory.  A name that is a
  * directory (ssl, alternatives) or another non-regular file is still bound:
- * the copy holds an empty mount point for it and is_bind[i] is set.
- * is_missing[i]: no such host entry (its copy, if any, is gone).  Entries
+ * the copy holds an empty mount point for it and is_bind[i] is set (is_bind
+ * may be NULL).  A name with no host entry loses its copy.  Entries
  * that are not named are removed.  Returns 0 and the directory in *dir
  * (malloc'd), or -errno with e set (the caller then binds every file).
  */
-int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, bool *is_missing,
-		 char **dir, struct ap_err *e);
+int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir,
+		 struct ap_err *e);
 /*
  * init, as root: the boxes' /dev for the process modes, <box_root>/.dev,
  * made by the first init and shared: the harmless character devices of the

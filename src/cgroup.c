@@ -433,7 +433,7 @@ cg_open_below(const char *root, const char *rel)
 	if (fd < 0)
 		return -errno;
 	/* Refuses symlinks and ".." escapes below root. */
-	return openat_beneath(fd, rel, O_RDONLY | O_DIRECTORY);
+	return openat_beneath(fd, rel, O_RDONLY | O_DIRECTORY, 0);
 }
 
 int

@@ -433,7 +433,7 @@ attr_flags(uint64_t attr)
 static int
 open_beneath(int rootfd, const char *inside)
 {
-	return openat_beneath(rootfd, inside + strspn(inside, "/"), O_PATH);
+	return openat_beneath(rootfd, inside + strspn(inside, "/"), O_PATH, 0);
 }
 
 /*

@@ -111,11 +111,9 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 	cleanup_free char *etc = xstrdup(c->etc_files);
 	size_t n;
 	cleanup_free char **names = etc_names(etc, &n);
-	cleanup_free bool *is_bind = xcalloc(n + 1, sizeof(*is_bind));
-	cleanup_free bool *is_missing = xcalloc(n + 1, sizeof(*is_missing));
 	cleanup_free char *dir = NULL;
 
-	return box_sync_etc(b, names, n, is_bind, is_missing, &dir, e);
+	return box_sync_etc(b, names, n, NULL, &dir, e);
 }
 
 static void
@@ -124,15 +122,13 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	cleanup_free char *etc = xstrdup(c->etc_files);
 	cleanup_free char **names = NULL;
 	cleanup_free bool *is_bind = NULL;
-	cleanup_free bool *is_missing = NULL;
 	cleanup_free char *dir = NULL;
 	struct ap_err ce = {0};
 	size_t n = 0;
 
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
-	is_missing = xcalloc(n + 1, sizeof(*is_missing));
-	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, is_missing, &dir, &ce) == 0) {
+	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0) {
 		mounts_rules_put(rs, "/etc", dir, 0);
 		for (size_t i = 0; i < n; i++) {
 			cleanup_free char *p = NULL;
@@ -205,13 +201,6 @@ default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box 
 	}
 }
 
-/* Is path strictly below dir ("/etc/" with its slash)? */
-static bool
-is_below(const char *path, const char *dir)
-{
-	return strncmp(path, dir, strlen(dir)) == 0;
-}
-
 /*
  * Which defaults the caller's rules (or the engine and code dirs) allow to
  * be more than plain binds: the /etc copy when nothing lies below /etc,
@@ -239,13 +228,11 @@ caller_rules_allow(const struct ap_opts *o, const struct ap_conf *c, bool *may_c
 				continue; /* reported by plan_build() */
 			in = r.inside;
 		}
-		if (in && is_below(in, "/etc/"))
+		if (in && path_covers("/etc", in) && strcmp(in, "/etc") != 0)
 			*may_copy_etc = false;
-		for (size_t k = 0; in && k < ARRAY_SIZE(linked); k++) {
-			cleanup_free char *below = xasprintf("%s/", linked[k]);
-			if (strcmp(in, linked[k]) == 0 || is_below(in, below))
+		for (size_t k = 0; in && k < ARRAY_SIZE(linked); k++)
+			if (path_covers(linked[k], in))
 				*may_link = false;
-		}
 		mounts_rule_free(&r);
 	}
 }

@@ -483,6 +483,15 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	return (pid_t) r;
 }
 
+/* The box cgroup's limits and counters for this run. */
+static int
+prepare_cgroup(const struct run_plan *p, struct ap_err *e)
+{
+	struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
+
+	return cg_prepare(p->cg, &cl, e);
+}
+
 /* CPU time of the box so far: the cgroup's, else the inside process's. */
 static uint64_t
 cpu_used_ms(const struct run_plan *p, pid_t proxy_pid)
@@ -597,9 +606,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 
 	/* v2: the box is cloned into its cgroup, whose fd prepare opens. */
 	if (cg_prepare_before_clone(p->cg)) {
-		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
-
-		ret = cg_prepare(p->cg, &cl, e);
+		ret = prepare_cgroup(p, e);
 		if (ret < 0)
 			goto out;
 		prepared = true;
@@ -670,9 +677,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	 * proxy (apbox's own code, which only mounts) does.
 	 */
 	if (!prepared) {
-		struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
-
-		ret = cg_prepare(p->cg, &cl, e);
+		ret = prepare_cgroup(p, e);
 		if (ret < 0)
 			goto kill;
 	}

@@ -500,41 +500,7 @@ open_guarded(const char *path, const char *guard, int flags, mode_t mode)
 	gfd = open(real_guard ? real_guard : guard, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (gfd < 0)
 		return -errno;
-	{
-		struct open_how how = {
-			.flags = (uint64_t) (flags | O_CLOEXEC),
-			.mode = (flags & O_CREAT) ? mode : 0,
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-		};
-		fd = (int) syscall(SYS_openat2, gfd, rest, &how, sizeof(how));
-	}
-	if (fd < 0 && errno == ENOSYS) {
-		/* Before Linux 5.6: walk it, refusing a symlink in every component. */
-		cleanup_free char *copy = xstrdup(rest);
-		char *slash, *comp = copy;
-		int dfd = dup(gfd);
-		while (dfd >= 0 && (slash = strchr(comp, '/'))) {
-			int nfd;
-			*slash = '\0';
-			nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			(void) close(dfd);
-			dfd = nfd;
-			comp = slash + 1;
-			while (*comp == '/')
-				comp++;
-		}
-		fd = dfd < 0 ? -1 : openat(dfd, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-		if (dfd >= 0) {
-			int en = errno;
-			(void) close(dfd);
-			errno = en;
-		}
-	}
-	if (fd < 0) {
-		int en = errno;
-		(void) close(gfd);
-		return -en;
-	}
+	fd = openat_beneath(gfd, rest, flags, mode);
 	(void) close(gfd);
 	return fd;
 }
@@ -562,10 +528,11 @@ path_is_clean_abs(const char *path)
 }
 
 int
-openat_beneath(int dirfd, const char *rel, int flags)
+openat_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	struct open_how how = {
 		.flags = (uint64_t) (flags | O_CLOEXEC),
+		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	cleanup_free char *copy = NULL;
@@ -587,7 +554,7 @@ openat_beneath(int dirfd, const char *rel, int flags)
 		int nfd, en;
 
 		next = strtok_r(NULL, "/", &save);
-		nfd = openat(fd, tok, (next ? O_PATH : flags) | O_NOFOLLOW | O_CLOEXEC);
+		nfd = openat(fd, tok, (next ? O_PATH : flags) | O_NOFOLLOW | O_CLOEXEC, mode);
 		en = errno;
 		(void) close(fd);
 		if (nfd < 0)

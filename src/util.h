@@ -104,10 +104,10 @@ int open_guarded(const char *path, const char *guard, int flags, mode_t mode);
  * Open rel (relative, no "." or ".." component) below dirfd without
  * following any symlink in any component (-ELOOP), crossing mounts: one
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), or a walk component by
- * component on kernels before 5.6.  flags are open(2)'s (O_CLOEXEC is
- * added).  Returns the fd or -errno.
+ * component on kernels before 5.6.  flags and mode are open(2)'s (O_CLOEXEC
+ * is added).  Returns the fd or -errno.
  */
-int openat_beneath(int dirfd, const char *rel, int flags);
+int openat_beneath(int dirfd, const char *rel, int flags, mode_t mode);
 
 /*
  * Load a shared library that apbox needs only now and then: libseccomp to

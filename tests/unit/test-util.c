@@ -156,17 +156,17 @@ test_beneath(void)
 	tap_ok(symlink("file", p) == 0, "beneath: plant a relative symlink");
 	free(p);
 	dfd = open(d, O_PATH | O_DIRECTORY);
-	fd = openat_beneath(dfd, "a/file", O_RDONLY);
+	fd = openat_beneath(dfd, "a/file", O_RDONLY, 0);
 	tap_ok(fd >= 0, "beneath: a plain path opens");
 	if (fd >= 0)
 		(void) close(fd);
-	TAP_IS_INT(openat_beneath(dfd, "up/etc/passwd", O_RDONLY), -ELOOP,
+	TAP_IS_INT(openat_beneath(dfd, "up/etc/passwd", O_RDONLY, 0), -ELOOP,
 		   "beneath: a symlinked directory is refused");
-	TAP_IS_INT(openat_beneath(dfd, "a/last", O_PATH), -ELOOP,
+	TAP_IS_INT(openat_beneath(dfd, "a/last", O_PATH, 0), -ELOOP,
 		   "beneath: a symlink as the last component is refused, even with O_PATH");
-	tap_ok(openat_beneath(dfd, "a/../../etc/passwd", O_RDONLY) < 0,
+	tap_ok(openat_beneath(dfd, "a/../../etc/passwd", O_RDONLY, 0) < 0,
 	       "beneath: \"..\" cannot climb out");
-	TAP_IS_INT(openat_beneath(dfd, "a/missing", O_PATH), -ENOENT,
+	TAP_IS_INT(openat_beneath(dfd, "a/missing", O_PATH, 0), -ENOENT,
 		   "beneath: missing is -ENOENT");
 	(void) close(dfd);
 	p = xasprintf("rm -rf '%s'", d);
