@@ -8,7 +8,7 @@
  * Layout: <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
  *         <box_root>/<id>/root  empty dir, mount point of the new root (process modes)
  *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
- *                               (root only; see ns_net_create_pinned())
+ *                               by its first run (root only; see ns_net_pinned())
  *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
  *         <box_root>/.dev         the boxes' /dev: device nodes (box_make_dev())
  *         <lock_root>/<id>      lock file (flock) holding the state, one record rewritten in place,

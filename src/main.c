@@ -22,7 +22,6 @@
 #include "conf.h"
 #include "err.h"
 #include "meta.h"
-#include "ns.h"
 #include "plan.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -130,18 +129,7 @@ cmd_init(struct ctx *x)
 		if (box_make_dev(&b, &ee) < 0)
 			ap_log(1, "box %d: /dev is built at every run: %s", b.id, ee.msg);
 	}
-	if (!b.rootless) {
-		/*
-		 * The box's network namespace is made once here, not at every run:
-		 * creating one costs milliseconds and tearing one down keeps a kernel
-		 * worker busy long after the run.  Without it, run makes its own.
-		 */
-		struct ap_err ne;
-		TIMELINE("init: /etc and /dev");
-		if (ns_net_create_pinned(b.netns, &ne) < 0)
-			ap_log(1, "box %d: no pinned network namespace: %s", b.id, ne.msg);
-	}
-	TIMELINE("init: netns pinned");
+	TIMELINE("init: /etc and /dev");
 	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
 		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
 		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);

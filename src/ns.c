@@ -77,13 +77,13 @@ ns_loopback_up(struct ap_err *e)
 	return 0;
 }
 
-int
-ns_net_create_pinned(const char *target, struct ap_err *e)
+static int
+create_pinned(const char *target, struct ap_err *e)
 {
 	cleanup_close int home = -1;
 	int fd, r;
 
-	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	fd = open(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return ap_err_set(e, errno, "cannot create \"%s\"", target);
 	(void) close(fd);
@@ -116,8 +116,8 @@ fail:;
 	return r;
 }
 
-int
-ns_net_open_pinned(const char *target)
+static int
+open_pinned(const char *target)
 {
 	struct statfs sf;
 	int fd = open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -129,5 +129,24 @@ ns_net_open_pinned(const char *target)
 		(void) close(fd);
 		return -ENOENT;
 	}
+	return fd;
+}
+
+int
+ns_net_pinned(const char *target, struct ap_err *e)
+{
+	int fd = open_pinned(target), r;
+
+	if (fd != -ENOENT) {
+		if (fd < 0)
+			return ap_err_set(e, -fd, "cannot open \"%s\"", target);
+		return fd;
+	}
+	r = create_pinned(target, e);
+	if (r < 0)
+		return r;
+	fd = open_pinned(target);
+	if (fd < 0)
+		return ap_err_set(e, -fd, "cannot open \"%s\"", target);
 	return fd;
 }

@@ -22,11 +22,10 @@ int ns_set_hostname(const char *name, struct ap_err *e);
 int ns_loopback_up(struct ap_err *e);
 
 /*
- * Create a network namespace with lo up and pin it on target (an empty file
- * this creates).  Root only (keeper, at init): a forked child unshares, so
- * apbox's own namespace never changes.  Returns 0 or -errno; on error
- * nothing is left.
+ * The network namespace pinned on target, opened for setns(): when there is
+ * none yet, one is made with lo up and pinned there first (a bind mount on
+ * an empty file this creates; a plain file a killed apbox left is reused).
+ * Root only: apbox unshares, pins and steps back into its own namespace.
+ * Returns the fd or -errno (e filled); on error nothing is left.
  */
-int ns_net_create_pinned(const char *target, struct ap_err *e);
-/* Open a pinned network namespace for setns(); -errno when there is none. */
-int ns_net_open_pinned(const char *target);
+int ns_net_pinned(const char *target, struct ap_err *e);

@@ -333,11 +333,22 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->stdin_fd = p->stdout_fd = p->stderr_fd = -1;
 	p->netns_fd = -1;
 	if ((p->ns_flags & CLONE_NEWNET) && !b->rootless) {
-		/* The box's own network namespace, made at init: joined, not created. */
-		int fd = ns_net_open_pinned(b->netns);
+		/*
+		 * The box's own network namespace: made by the first run that
+		 * needs one, pinned, and joined by the runs after it (runs hold
+		 * the box lock).  Not made at init: most boxes of a worker pool
+		 * run once, many with --share-net.  Without it, this run creates
+		 * a namespace of its own at clone.
+		 */
+		struct ap_err ne;
+		int fd = ns_net_pinned(b->netns, &ne);
 		if (fd >= 0) {
 			p->netns_fd = fd;
 			p->ns_flags &= ~CLONE_NEWNET;
+		} else {
+			char line[sizeof(ne.msg) + 64];
+			ap_err_format(&ne, line, sizeof(line));
+			ap_log(1, "box %d: a network namespace for this run only: %s", b->id, line);
 		}
 	}
 	p->argv = o->argv;

@@ -138,13 +138,35 @@ teardown() { teardown_world; }
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
 
-@test "init: a root box gets its own network namespace; cleanup unmounts it" {
+@test "run: a root box's first run pins its network namespace, later runs join it" {
 	requires root
 	init_box
+	[ ! -e "$BOX_ROOT/$BOX/netns" ] || fail "init made a network namespace nobody asked for"
+	run -0 "$APBOX" run -b "$BOX" --share-net -- /bin/true
+	[ ! -e "$BOX_ROOT/$BOX/netns" ] || fail "a --share-net run made a network namespace"
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'readlink /proc/self/ns/net'
+	local first=$output
 	grep -q " $BOX_ROOT/$BOX/netns .* nsfs " /proc/self/mountinfo
 	[ "$(stat -fc %T "$BOX_ROOT/$BOX/netns")" = nsfs ]
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'readlink /proc/self/ns/net'
+	[ "$output" = "$first" ] || fail "second run: $output, first: $first"
+	[ "$first" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(grep -c " $BOX_ROOT/$BOX/netns " /proc/self/mountinfo)" -eq 1 ] || fail "a run stacked a second mount"
 	init_box
-	[ "$(grep -c " $BOX_ROOT/$BOX/netns " /proc/self/mountinfo)" -eq 1 ] || fail "re-init stacked a second mount"
+	! grep -q " $BOX_ROOT/$BOX/netns " /proc/self/mountinfo || fail "re-init kept the namespace"
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'readlink /proc/self/ns/net'
+	[ "$output" != "$first" ] || fail "re-init: the old namespace came back"
 	"$APBOX" cleanup -b "$BOX"
 	! grep -q "$BOX_ROOT" /proc/self/mountinfo || fail "left: $(grep "$BOX_ROOT" /proc/self/mountinfo)"
+}
+
+@test "run: a plain file where the namespace is pinned is replaced, never trusted" {
+	requires root
+	init_box
+	: > "$BOX_ROOT/$BOX/netns"
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'readlink /proc/self/ns/net'
+	[ "$output" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(stat -fc %T "$BOX_ROOT/$BOX/netns")" = nsfs ]
+	"$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
 }
