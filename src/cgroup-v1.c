@@ -68,6 +68,12 @@ parent_rel(const struct cg *c, int i)
 	return p;
 }
 
+/*
+ * Find the mounted controllers and open the box cgroup of each into
+ * c->fds[] when it exists (prepare, attach and stats then use those fds:
+ * a run opens each directory once).  Writable means cgroup.procs of the box
+ * cgroup, or the deepest existing ancestor when there is none yet.
+ */
 static int
 v1_probe(struct cg *c, struct ap_err *e)
 {
@@ -80,6 +86,9 @@ v1_probe(struct cg *c, struct ap_err *e)
 	for (int i = 0; i < V1_N; i++) {
 		free(c->path[i]);
 		c->path[i] = NULL;
+		if (c->fds[i] >= 0)
+			(void) close(c->fds[i]);
+		c->fds[i] = -1;
 		if (rootfd < 0)
 			continue;
 		for (size_t j = 0; j < ARRAY_SIZE(ctrls[i].mounts) && ctrls[i].mounts[j]; j++) {
@@ -94,7 +103,10 @@ v1_probe(struct cg *c, struct ap_err *e)
 				continue;
 			c->path[i] = xasprintf("%s/%s/%s/box-%d", c->root, m, c->parent, c->box_id);
 			c->have |= ctrls[i].bit;
-			if (!cg_probe_writable(c->root, rel_of(c, i)))
+			/* Beneath root, no symlink: as cg_open_below(). */
+			c->fds[i] = openat_beneath(rootfd, rel_of(c, i), O_RDONLY | O_DIRECTORY, 0);
+			if (!(c->fds[i] >= 0 ? cg_fd_writable(c->fds[i])
+					     : cg_probe_writable(c->root, rel_of(c, i))))
 				c->is_writable = false;
 			any = true;
 			break;
@@ -143,45 +155,32 @@ v1_create(struct cg *c, struct ap_err *e)
 	return 0;
 }
 
-static void
-close_all(int *fds)
-{
-	for (int i = 0; i < V1_N; i++) {
-		if (fds[i] >= 0)
-			(void) close(fds[i]);
-		fds[i] = -1;
-	}
-}
-
 /*
- * Open the box cgroup of every mounted controller into fds (-1 where not
- * mounted).  A missing cgroup is -ENOENT (e filled); with want_create it is
- * made again first (cgroupfs does not survive a reboot, the box directory
- * does) and l is checked against what the new cgroups got.
+ * Make sure c->fds[] holds the box cgroup of every mounted controller
+ * (probe opened those that existed).  A missing cgroup is -ENOENT (e
+ * filled); with want_create it is made again first (cgroupfs does not
+ * survive a reboot, the box directory does) and l is checked against what
+ * the new cgroups got.  The fds stay c's (cg_free() closes them).
  */
 static int
-open_boxes(struct cg *c, int *fds, bool want_create, const struct cg_limits *l, struct ap_err *e)
+open_boxes(struct cg *c, bool want_create, const struct cg_limits *l, struct ap_err *e)
 {
-	bool created = false;
-
-	for (int i = 0; i < V1_N; i++)
-		fds[i] = -1;
 	for (int i = 0; i < V1_N; i++) {
 		int r;
 
-		if (!c->path[i])
+		if (!c->path[i] || c->fds[i] >= 0)
 			continue;
-		fds[i] = cg_open_below(c->root, rel_of(c, i));
-		if (fds[i] >= 0)
+		r = cg_open_below(c->root, rel_of(c, i));
+		if (r >= 0) {
+			c->fds[i] = r;
 			continue;
-		r = fds[i];
-		if (r == -ENOENT && want_create && !created) {
-			close_all(fds);
-			created = true;
+		}
+		if (r == -ENOENT && want_create) {
+			want_create = false;
 			r = v1_create(c, e);
 			if (r < 0)
 				return r;
-			r = v1_probe(c, e);
+			r = v1_probe(c, e); /* opens them all */
 			if (r < 0)
 				return r;
 			if (l) {
@@ -189,10 +188,9 @@ open_boxes(struct cg *c, int *fds, bool want_create, const struct cg_limits *l, 
 				if (r < 0)
 					return r;
 			}
-			i = -1; /* open them all again */
+			i = -1; /* check them all again */
 			continue;
 		}
-		close_all(fds);
 		return ap_err_set(e, -r, "cannot open cgroup \"%s\"", c->path[i]);
 	}
 	return 0;
@@ -266,11 +264,11 @@ prepare_memory(struct cg *c, int fd, uint64_t mem, struct ap_err *e)
 static int
 v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 {
-	int fds[V1_N];
+	const int *fds = c->fds;
 	uint64_t v;
 	int r;
 
-	r = open_boxes(c, fds, true, l, e);
+	r = open_boxes(c, true, l, e);
 	if (r < 0)
 		return r;
 	if (fds[V1_FREEZER] >= 0) {
@@ -281,17 +279,17 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 		r = cg_write(fds[V1_FREEZER], c->path[V1_FREEZER], "freezer.state", "THAWED",
 			     CG_OPTIONAL, e);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	if (fds[V1_MEMORY] >= 0) {
 		r = prepare_memory(c, fds[V1_MEMORY], l->mem, e);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	if (fds[V1_PIDS] >= 0) {
 		r = write_u64_or(fds[V1_PIDS], c->path[V1_PIDS], "pids.max", l->pids, "max", 0, e);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	c->cpu_base = 0;
 	if (fds[V1_CPUACCT] >= 0) {
@@ -299,40 +297,35 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 		r = cg_read_u64(fds[V1_CPUACCT], c->path[V1_CPUACCT], "cpuacct.usage", &v,
 				CG_OPTIONAL, e);
 		if (r < 0)
-			goto out;
+			return r;
 		if (r > 0)
 			c->cpu_base = v / 1000;
 	}
-	r = 0;
-out:
-	close_all(fds);
-	return r;
+	return 0;
 }
 
 static int
 v1_attach(struct cg *c, pid_t pid, struct ap_err *e)
 {
-	int fds[V1_N];
 	char buf[32];
-	int r = open_boxes(c, fds, false, NULL, e);
+	int r = open_boxes(c, false, NULL, e);
 
 	if (r < 0)
 		return r;
 	(void) snprintf(buf, sizeof(buf), "%d", (int) pid);
 	/* Memory first: it is the limit that matters most if a later write fails. */
 	for (int i = 0; i < V1_N && r == 0; i++)
-		if (fds[i] >= 0)
-			r = cg_write(fds[i], c->path[i], "cgroup.procs", buf, 0, e);
-	close_all(fds);
+		if (c->fds[i] >= 0)
+			r = cg_write(c->fds[i], c->path[i], "cgroup.procs", buf, 0, e);
 	return r;
 }
 
 static int
 v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
-	int fds[V1_N];
+	const int *fds = c->fds;
 	uint64_t v;
-	int r = open_boxes(c, fds, false, NULL, e);
+	int r = open_boxes(c, false, NULL, e);
 
 	if (r < 0)
 		return r;
@@ -341,7 +334,7 @@ v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 		r = cg_read_u64(fds[V1_MEMORY], dir, "memory.max_usage_in_bytes", &v, CG_OPTIONAL,
 				e);
 		if (r < 0)
-			goto out;
+			return r;
 		if (r > 0) {
 			out->has_mem_peak = true;
 			out->mem_peak = v;
@@ -349,7 +342,7 @@ v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 		r = cg_read_key(fds[V1_MEMORY], dir, "memory.oom_control", "oom_kill", &v,
 				CG_OPTIONAL, e);
 		if (r < 0)
-			goto out;
+			return r;
 		/* A smaller count means the cgroup was made afresh since prepare. */
 		out->oom_killed = r > 0 && (v > c->oom_base || (v < c->oom_base && v > 0));
 	}
@@ -357,17 +350,14 @@ v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 		r = cg_read_u64(fds[V1_CPUACCT], c->path[V1_CPUACCT], "cpuacct.usage", &v,
 				CG_OPTIONAL, e);
 		if (r < 0)
-			goto out;
+			return r;
 		if (r > 0) {
 			v /= 1000;
 			out->has_cpu = true;
 			out->cpu_usec = v >= c->cpu_base ? v - c->cpu_base : v;
 		}
 	}
-	r = 0;
-out:
-	close_all(fds);
-	return r;
+	return 0;
 }
 
 /* Wait (bounded) until freezer.state reads FROZEN; it may stay FREEZING for a while. */
@@ -390,25 +380,21 @@ static int
 v1_kill(struct cg *c, struct ap_err *e)
 {
 	const char *dirs[V1_N];
-	int fds[V1_N];
+	int *fds = c->fds;
 	int r, n = 0;
 
-	for (int i = 0; i < V1_N; i++)
-		fds[i] = -1; /* all of them: an early error closes the whole array */
 	for (int i = 0; i < V1_N; i++) {
-		const char *rel;
 		dirs[i] = c->path[i];
 		if (!c->path[i])
 			continue;
-		rel = rel_of(c, i);
-		fds[i] = cg_open_below(c->root, rel);
+		if (fds[i] < 0)
+			fds[i] = cg_open_below(c->root, rel_of(c, i));
 		if (fds[i] >= 0)
 			n++;
-		else if (fds[i] != -ENOENT) {
-			r = ap_err_set(e, -fds[i], "cannot open cgroup \"%s\"", c->path[i]);
-			close_all(fds);
-			return r;
-		}
+		else if (fds[i] != -ENOENT)
+			return ap_err_set(e, -fds[i], "cannot open cgroup \"%s\"", c->path[i]);
+		else
+			fds[i] = -1;
 	}
 	if (n == 0)
 		return 0;
@@ -419,10 +405,8 @@ v1_kill(struct cg *c, struct ap_err *e)
 	 */
 	if (fds[V1_FREEZER] >= 0 &&
 	    (r = cg_kill_procs(fds[V1_FREEZER], c->path[V1_FREEZER], e)) <= 0) {
-		if (r < 0) {
-			close_all(fds);
+		if (r < 0)
 			return r;
-		}
 	} else if (fds[V1_FREEZER] >= 0) {
 		const char *dir = c->path[V1_FREEZER];
 		struct ap_err e2;
@@ -447,16 +431,12 @@ v1_kill(struct cg *c, struct ap_err *e)
 				*e = e2;
 				r = ap_err_ret(e);
 			}
-			if (r < 0) {
-				close_all(fds);
+			if (r < 0)
 				return r;
-			}
 		}
 	}
 	/* Whatever is left (no freezer, or members only some hierarchies see): kill. */
-	r = cg_kill_until_empty(fds, dirs, V1_N, e);
-	close_all(fds);
-	return r;
+	return cg_kill_until_empty(fds, dirs, V1_N, e);
 }
 
 static int

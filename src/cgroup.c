@@ -141,6 +141,8 @@ cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, i
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
 	c->peak_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++)
+		c->fds[i] = -1;
 	if (!root)
 		root = CG_DEFAULT_ROOT;
 	if (!parent)
@@ -197,6 +199,11 @@ close_fds(struct cg *c)
 		(void) close(c->peak_fd);
 	c->dirfd = -1;
 	c->peak_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++) {
+		if (c->fds[i] >= 0)
+			(void) close(c->fds[i]);
+		c->fds[i] = -1;
+	}
 }
 
 void
@@ -210,6 +217,8 @@ cg_free(struct cg *c)
 	memset(c, 0, sizeof(*c));
 	c->dirfd = -1;
 	c->peak_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++)
+		c->fds[i] = -1;
 }
 
 /*
@@ -808,14 +817,20 @@ cg_probe_writable(const char *root, const char *rel)
 		(void) close(fd);
 		fd = nfd;
 	}
+	return complete ? cg_fd_writable(fd) : faccessat(fd, ".", W_OK, AT_EACCESS) == 0;
+}
+
+bool
+cg_fd_writable(int fd)
+{
 	/*
 	 * An existing cgroup is joined through cgroup.procs; a missing one
 	 * needs mkdir in its deepest existing ancestor.  AT_EACCESS: the
 	 * effective ids decide, as they will for the real writes.
 	 */
-	if (complete && faccessat(fd, "cgroup.procs", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return faccessat(fd, "cgroup.procs", W_OK, AT_EACCESS) == 0;
-	return faccessat(fd, ".", W_OK, AT_EACCESS) == 0;
+	if (faccessat(fd, "cgroup.procs", W_OK, AT_EACCESS) == 0)
+		return true;
+	return errno == ENOENT && faccessat(fd, ".", W_OK, AT_EACCESS) == 0;
 }
 
 void

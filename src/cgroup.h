@@ -63,6 +63,7 @@ struct cg {
 	/* backend-private state */
 	char *path[4]; /* v1: one per controller (memory, pids, cpuacct, freezer); v2: path[0] */
 	int dirfd;     /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
+	int fds[4];    /* v1: fds of the box cgroups in path[] once opened (probe); -1 otherwise */
 	uint64_t cpu_base; /* usage at cg_prepare(), in usec */
 	uint64_t oom_base; /* oom_kill count at cg_prepare() */
 	int peak_fd;	   /* v2: memory.peak, reset through it at cg_prepare(); -1 otherwise */
@@ -231,5 +232,7 @@ int cg_rmdir(int dfd, const char *dir, const char *name, struct ap_err *e);
  * directory itself (for mkdir) otherwise.
  */
 bool cg_probe_writable(const char *root, const char *rel);
+/* The same for a directory already open (fd). */
+bool cg_fd_writable(int fd);
 /* Sleep *us microseconds, then double *us up to 10 ms (polling back-off). */
 void cg_backoff(unsigned *us);
