@@ -111,8 +111,7 @@ create_pinned(const char *target, struct ap_err *e)
 		return 0;
 fail:;
 	struct ap_err ignore;
-	(void) mounts_unpin_ns(target, &ignore);
-	(void) unlink(target);
+	(void) ns_net_unpin(target, &ignore);
 	return r;
 }
 
@@ -133,10 +132,11 @@ open_pinned(const char *target)
 }
 
 int
-ns_net_pinned(const char *target, struct ap_err *e)
+ns_net_pinned(const char *target, bool *made, struct ap_err *e)
 {
 	int fd = open_pinned(target), r;
 
+	*made = false;
 	if (fd != -ENOENT) {
 		if (fd < 0)
 			return ap_err_set(e, -fd, "cannot open \"%s\"", target);
@@ -146,7 +146,23 @@ ns_net_pinned(const char *target, struct ap_err *e)
 	if (r < 0)
 		return r;
 	fd = open_pinned(target);
-	if (fd < 0)
+	if (fd < 0) {
+		struct ap_err ignore;
+		(void) ns_net_unpin(target, &ignore);
 		return ap_err_set(e, -fd, "cannot open \"%s\"", target);
+	}
+	*made = true;
 	return fd;
+}
+
+int
+ns_net_unpin(const char *target, struct ap_err *e)
+{
+	int r = mounts_unpin_ns(target, e);
+
+	if (r < 0)
+		return r;
+	if (unlink(target) < 0 && errno != ENOENT)
+		return ap_err_set(e, errno, "cannot remove \"%s\"", target);
+	return 0;
 }

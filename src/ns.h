@@ -26,6 +26,9 @@ int ns_loopback_up(struct ap_err *e);
  * none yet, one is made with lo up and pinned there first (a bind mount on
  * an empty file this creates; a plain file a killed apbox left is reused).
  * Root only: apbox unshares, pins and steps back into its own namespace.
- * Returns the fd or -errno (e filled); on error nothing is left.
+ * *made tells whether it was made here.  Returns the fd or -errno (e
+ * filled); on error nothing is left.
  */
-int ns_net_pinned(const char *target, struct ap_err *e);
+int ns_net_pinned(const char *target, bool *made, struct ap_err *e);
+/* Undo a pin: unmount target and remove the file.  Returns 0 or -errno. */
+int ns_net_unpin(const char *target, struct ap_err *e);

@@ -341,7 +341,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		 * a namespace of its own at clone.
 		 */
 		struct ap_err ne;
-		int fd = ns_net_pinned(b->netns, &ne);
+		int fd = ns_net_pinned(b->netns, &p->netns_made, &ne);
 		if (fd >= 0) {
 			p->netns_fd = fd;
 			p->ns_flags &= ~CLONE_NEWNET;

@@ -256,9 +256,7 @@ phase_unsandboxed() {
 phase_concurrent() {
 	local boxes=() b i before after t0 pids=() peak=0 now st nfail=0 t
 	for ((i = 0; i < NBOXES; i++)); do boxes+=($((B0 + 10 + i))); done
-	for b in "${boxes[@]}"; do
-		"$APBOX" init -b "$b" --mode "$MODE" >/dev/null || bad "init of box $b failed"
-	done
+	init_boxes "$MODE" "${boxes[@]}" || return
 	before=$(snapshot)
 	t0=$(($(date +%s%N) / 1000000))
 	i=0
