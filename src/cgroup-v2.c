@@ -82,8 +82,8 @@ v2_probe(struct cg *c, struct ap_err *e)
 	free(c->path[0]);
 	c->path[0] = xasprintf("%s/%s", c->root, rel);
 	c->have = 0;
-	c->is_writable = cg_probe_writable(c->root, rel);
 	bfd = cg_open_below(c->root, rel);
+	c->is_writable = bfd >= 0 ? cg_fd_writable(bfd) : cg_probe_writable(c->root, rel);
 	/*
 	 * The box has what its own cgroup.controllers lists.  Before the box
 	 * exists (or in a fake tree without that file) it gets what its
@@ -109,6 +109,12 @@ v2_probe(struct cg *c, struct ap_err *e)
 		cleanup_close int pfd = cg_open_below(c->root, c->parent);
 		if (pfd >= 0 && (has_file(pfd, "cgroup.kill") || has_file(pfd, "cgroup.freeze")))
 			c->have |= CG_KILL;
+	}
+	/* Kept for prepare, attach and stats (open_box()): one open per command. */
+	if (bfd >= 0) {
+		if (c->dirfd >= 0)
+			(void) close(c->dirfd);
+		c->dirfd = TAKE_FD(bfd);
 	}
 	return 0;
 }
@@ -201,6 +207,8 @@ open_box(struct cg *c, bool want_create, const struct cg_limits *l, struct ap_er
 			if (r < 0)
 				return r;
 		}
+		if (c->dirfd >= 0)
+			return 0; /* opened by the probe */
 		fd = cg_open_below(c->root, rel);
 	}
 	if (fd < 0)

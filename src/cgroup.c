@@ -346,7 +346,9 @@ cg_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 
 	if (r < 0)
 		return r;
-	return ops_of(c)->prepare(c, l, e);
+	r = ops_of(c)->prepare(c, l, e);
+	c->is_prepared = r >= 0;
+	return r;
 }
 
 int
@@ -386,7 +388,8 @@ cg_prepare_before_clone(const struct cg *c)
 int
 cg_clone_fd(const struct cg *c)
 {
-	return c->version == CG_V2 ? c->dirfd : -1;
+	/* Only a prepared cgroup: a box must never be born where its limits are not yet. */
+	return c->version == CG_V2 && c->is_prepared ? c->dirfd : -1;
 }
 
 int

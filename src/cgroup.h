@@ -64,6 +64,7 @@ struct cg {
 	char *path[4]; /* v1: one per controller (memory, pids, cpuacct, freezer); v2: path[0] */
 	int dirfd;     /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
 	int fds[4];    /* v1: fds of the box cgroups in path[] once opened (probe); -1 otherwise */
+	bool is_prepared;  /* cg_prepare() succeeded: the limits are written */
 	uint64_t cpu_base; /* usage at cg_prepare(), in usec */
 	uint64_t oom_base; /* oom_kill count at cg_prepare() */
 	int peak_fd;	   /* v2: memory.peak, reset through it at cg_prepare(); -1 otherwise */
