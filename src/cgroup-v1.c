@@ -453,11 +453,14 @@ v1_destroy(struct cg *c, struct ap_err *e)
 		cleanup_close int pfd = -1;
 		struct ap_err e2;
 
-		if (!c->path[i])
-			continue;
+		if (!c->path[i] || c->fds[i] < 0)
+			continue; /* no such cgroup (v1_kill() opened every one there is) */
 		prel = parent_rel(c, i);
 		pdir = xasprintf("%s/%s", c->root, prel);
-		pfd = cg_open_below(c->root, prel);
+		/* The box cgroup's parent, from the fd opened beneath root. */
+		pfd = openat(c->fds[i], "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0)
+			pfd = -errno;
 		if (pfd == -ENOENT)
 			continue;
 		if (pfd < 0)

@@ -35,6 +35,17 @@ box_cgroups() {
 	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
 }
 
+@test "cgroup: cleanup removes cgroups made below the box cgroup" {
+	requires cgroup_mem
+	init_box
+	local d
+	for d in $(box_cgroups); do
+		mkdir "$d/sub" "$d/sub/deeper"
+	done
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+}
+
 @test "cgroup: cleanup kills what is left in the box cgroup" {
 	requires cgroup_mem
 	init_box --mode unsandboxed
