@@ -390,6 +390,15 @@ remove_contents(int dirfd, dev_t dev, unsigned depth)
 		struct stat st;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		/* What readdir says is no directory is unlinked without a stat (a link itself). */
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) {
+			if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
+				continue;
+			if (errno != EISDIR) {
+				ret = ret ? ret : -errno;
+				continue;
+			}
+		}
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue;
