@@ -380,15 +380,15 @@ cmd_run(struct ctx *x)
 	r = spawn_run(&ps.run, &m, &x->e);
 	TIMELINE("run: box done");
 	close_stdio(&ps.run);
+out:
+	if (r < 0 && !ran)
+		m.status = META_XX;
 	if (ps.run.netns_made && (r < 0 || m.status == META_XX)) {
 		/* A run that never started its program leaves nothing, not even this. */
 		struct ap_err ue;
 		if (ns_net_unpin(b.netns, &ue) < 0)
 			ap_log(1, "box %d: %s", b.id, ue.msg);
 	}
-out:
-	if (r < 0 && !ran)
-		m.status = META_XX;
 	if (m.status == META_XX && !m.message[0])
 		ap_err_format(&x->e, m.message, sizeof(m.message));
 	if (meta) {

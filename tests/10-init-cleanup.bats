@@ -160,6 +160,16 @@ teardown() { teardown_world; }
 	! grep -q "$BOX_ROOT" /proc/self/mountinfo || fail "left: $(grep "$BOX_ROOT" /proc/self/mountinfo)"
 }
 
+@test "run: a first run that fails before its program starts leaves no namespace pinned" {
+	requires root
+	init_box
+	run -125 "$APBOX" run -b "$BOX" --stdin "$WORLD/missing" -- /bin/true
+	[ ! -e "$BOX_ROOT/$BOX/netns" ] || fail "stdin: the pin stayed"
+	run -125 "$APBOX" run -b "$BOX" --dir "/opt/x=$WORLD/missing" -- /bin/true
+	[ ! -e "$BOX_ROOT/$BOX/netns" ] || fail "--dir: the pin stayed"
+	! grep -q " $BOX_ROOT/$BOX/netns " /proc/self/mountinfo || fail "a pin is still mounted"
+}
+
 @test "run: a plain file where the namespace is pinned is replaced, never trusted" {
 	requires root
 	init_box
