@@ -131,6 +131,17 @@ parent_is_valid(const char *parent)
 	return path_is_clean_abs(abs);
 }
 
+/* An empty struct cg: nothing allocated, no fd open. */
+static void
+clear(struct cg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dirfd = -1;
+	c->peak_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++)
+		c->fds[i] = -1;
+}
+
 int
 cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, int box_id,
 	struct ap_err *e)
@@ -138,11 +149,7 @@ cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, i
 	cleanup_free char *r = NULL, *p = NULL;
 	int ret;
 
-	memset(c, 0, sizeof(*c));
-	c->dirfd = -1;
-	c->peak_fd = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++)
-		c->fds[i] = -1;
+	clear(c);
 	if (!root)
 		root = CG_DEFAULT_ROOT;
 	if (!parent)
@@ -214,11 +221,7 @@ cg_free(struct cg *c)
 	free(c->parent);
 	for (size_t i = 0; i < ARRAY_SIZE(c->path); i++)
 		free(c->path[i]);
-	memset(c, 0, sizeof(*c));
-	c->dirfd = -1;
-	c->peak_fd = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(c->fds); i++)
-		c->fds[i] = -1;
+	clear(c);
 }
 
 /*
