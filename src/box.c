@@ -182,18 +182,16 @@ box_save_state(struct box *b, struct ap_err *e)
 static int
 open_box_root(const struct box *b, bool create, struct ap_err *e)
 {
-	cleanup_free char *root = xstrdup(b->dir);
 	int fd;
 
-	*strrchr(root, '/') = '\0';
 	if (create) {
-		int r = mkdir_parents(root, e);
+		int r = mkdir_parents(b->root, e);
 		if (r < 0)
 			return r;
 	}
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return ap_err_set(e, errno, "cannot open box root \"%s\"", root);
+		return ap_err_set(e, errno, "cannot open box root \"%s\"", b->root);
 	return fd;
 }
 
@@ -465,9 +463,9 @@ box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, c
 	(void) snprintf(name, sizeof(name), ".etc-%016llx",
 			(unsigned long long) names_hash(names, n));
 	/* box_root is root's (or the rootless caller's) and never a box's: no symlink here. */
-	rootfd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open_box_root(b, false, e);
 	if (rootfd < 0)
-		return ap_err_set(e, errno, "cannot open \"%s\"", b->root);
+		return rootfd;
 	etcfd = mkdirat_nofollow(rootfd, name, 0755);
 	if (etcfd < 0)
 		return ap_err_set(e, -etcfd, "cannot create \"%s/%s\"", b->root, name);
@@ -532,9 +530,9 @@ box_make_dev(const struct box *b, struct ap_err *e)
 		return ap_err_set(e, EPERM, "no device nodes without root");
 	if (box_has_dev(b))
 		return 0;
-	dirfd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open_box_root(b, false, e);
 	if (dirfd < 0)
-		return ap_err_set(e, errno, "cannot open \"%s\"", b->root);
+		return dirfd;
 	/* Device nodes on a nodev filesystem do not open, even through a bind without nodev. */
 	if (fstatvfs(dirfd, &sv) < 0 || (sv.f_flag & ST_NODEV))
 		return ap_err_set(e, EOPNOTSUPP, "\"%s\" is on a nodev filesystem", b->root);

@@ -763,9 +763,10 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 		const char *rel = r->inside + strspn(r->inside, "/");
 
 		b->kind[i] = POINT_SKIP;
-		if (strchr(rel, '/') || symlinkat(r->outside, b->rootfd, rel) < 0)
-			return ap_err_set(e, strchr(rel, '/') ? EINVAL : errno,
-					  "cannot create the link \"%s\"", r->inside);
+		if (strchr(rel, '/'))
+			return ap_err_set(e, EINVAL, "cannot create the link \"%s\"", r->inside);
+		if (symlinkat(r->outside, b->rootfd, rel) < 0)
+			return ap_err_set(e, errno, "cannot create the link \"%s\"", r->inside);
 		return 0;
 	}
 	b->kind[i] = POINT_DIR;

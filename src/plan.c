@@ -79,13 +79,6 @@ path_covers(const char *a, const char *b)
 }
 
 /*
- * The /etc rules: the box's copy of the etc_files bound on /etc, plus a bind
- * of each name that is a directory (box_sync_etc() says why), or, when the
- * copy is not wanted or cannot be made, one bind per name as before: a
- * caller's rule below /etc needs its mount point in /etc, which the copy
- * (read-only, made before the caller's rules are known) does not have.
- */
-/*
  * The names in etc_files (etc, modified) as a vector of pointers into it:
  * a minimal /etc, named entries only, never the whole host /etc (shadow,
  * keys).  A name with "/", "." or ".." is skipped.
@@ -116,6 +109,13 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 	return box_sync_etc(b, names, n, NULL, &dir, e);
 }
 
+/*
+ * The /etc rules: the box's copy of the etc_files bound on /etc, plus a bind
+ * of each name that is a directory (box_sync_etc() says why), or, when the
+ * copy is not wanted or cannot be made, one bind per name as before: a
+ * caller's rule below /etc needs its mount point in /etc, which the copy
+ * (read-only, made before the caller's rules are known) does not have.
+ */
 static void
 etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, bool may_copy)
 {
@@ -124,25 +124,20 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	cleanup_free bool *is_bind = NULL;
 	cleanup_free char *dir = NULL;
 	struct ap_err ce = {0};
+	bool copied;
 	size_t n = 0;
 
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
-	if (may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0) {
+	copied = may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0;
+	if (copied)
 		mounts_rules_put(rs, "/etc", dir, 0);
-		for (size_t i = 0; i < n; i++) {
-			cleanup_free char *p = NULL;
-
-			if (!is_bind[i])
-				continue;
-			p = xasprintf("/etc/%s", names[i]);
-			mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
-		}
-		return;
-	}
 	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *p = xasprintf("/etc/%s", names[i]);
+		cleanup_free char *p = NULL;
 
+		if (copied && !is_bind[i])
+			continue;
+		p = xasprintf("/etc/%s", names[i]);
 		mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
 	}
 }

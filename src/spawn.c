@@ -577,7 +577,6 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
 	int interrupted = 0, st = 0, ret = 0, orig_net = -1, cgfd;
-	bool prepared = false;
 	pid_t pid;
 
 	(void) sigemptyset(&set);
@@ -609,7 +608,6 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		ret = prepare_cgroup(p, e);
 		if (ret < 0)
 			goto out;
-		prepared = true;
 	}
 	start = now_ms();
 	if (p->netns_fd >= 0) {
@@ -676,7 +674,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	 * they must hold before the program starts (stage 2), not before the
 	 * proxy (apbox's own code, which only mounts) does.
 	 */
-	if (!prepared) {
+	if (!cg_prepare_before_clone(p->cg)) {
 		ret = prepare_cgroup(p, e);
 		if (ret < 0)
 			goto kill;
