@@ -53,7 +53,7 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->newroot = xasprintf("%s/root", b->dir);
 	b->netns = xasprintf("%s/netns", b->dir);
 	b->root = xstrdup(c->box_root);
-	b->dev = xasprintf("%s/.dev", c->box_root);
+	b->dev = xasprintf("%s/.dev2", c->box_root);
 	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
 	return 0;
 }
@@ -519,7 +519,7 @@ box_make_dev(const struct box *b, struct ap_err *e)
 	} links[] = {
 		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},
 		{"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
-		{"stderr", "/proc/self/fd/2"},
+		{"stderr", "/proc/self/fd/2"}, {"shm", "/tmp"},
 	};
 	cleanup_close int dirfd = -1, devfd = -1;
 	char tmp[32];
@@ -556,7 +556,7 @@ box_make_dev(const struct box *b, struct ap_err *e)
 			goto fail;
 		}
 	}
-	if (mkdirat(devfd, "pts", 0755) < 0 || mkdirat(devfd, "shm", 0755) < 0) {
+	if (mkdirat(devfd, "pts", 0755) < 0) {
 		r = ap_err_set(e, errno, "cannot create mount points in \"%s/%s\"", b->root, tmp);
 		goto fail;
 	}
@@ -566,8 +566,8 @@ box_make_dev(const struct box *b, struct ap_err *e)
 				       links[i].name);
 			goto fail;
 		}
-	if (renameat(dirfd, tmp, dirfd, ".dev") < 0) {
-		/* Another init was faster: its .dev is as good as ours. */
+	if (renameat(dirfd, tmp, dirfd, ".dev2") < 0) {
+		/* Another init was faster: its .dev2 is as good as ours. */
 		r = (errno == EEXIST || errno == ENOTEMPTY) && box_has_dev(b)
 			    ? 0
 			    : ap_err_set(e, errno, "cannot rename \"%s/%s\"", b->root, tmp);

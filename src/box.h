@@ -10,7 +10,7 @@
  *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
  *                               by its first run (root only; see ns_net_pinned())
  *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
- *         <box_root>/.dev         the boxes' /dev: device nodes (box_make_dev())
+ *         <box_root>/.dev2        the boxes' /dev: device nodes (box_make_dev())
  *         <lock_root>/<id>      lock file (flock) holding the state, one record rewritten in place,
  * never unlinked
  */
@@ -45,7 +45,7 @@ struct box {
 	char *newroot;	 /* <box_root>/<id>/root */
 	char *netns;	 /* <box_root>/<id>/netns: the box's pinned network namespace */
 	char *root;	 /* box_root */
-	char *dev;	 /* <box_root>/.dev: the boxes' /dev in the process modes */
+	char *dev;	 /* <box_root>/.dev2: the boxes' /dev in the process modes */
 	char *lock_path; /* <lock_root>/<id> */
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
@@ -94,20 +94,23 @@ int box_check_work(const struct box *b, struct ap_err *e);
 int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir,
 		 struct ap_err *e);
 /*
- * init, as root: the boxes' /dev for the process modes, <box_root>/.dev,
+ * init, as root: the boxes' /dev for the process modes, <box_root>/.dev2,
  * made by the first init and shared: the harmless character devices of the
  * host's /dev (null, zero, full, random, urandom, tty, with the host's
- * numbers and modes), empty pts and shm directories (mount points of a
- * private devpts and tmpfs) and the ptmx, fd, stdin, stdout and stderr
- * links, built aside and renamed into place, so that a .dev that exists is
- * complete.  run binds it read-only (without nodev) instead of mounting a
- * tmpfs and binding each device: 3 mounts instead of 9 at every run.  Not
- * made (-EPERM) without root (no mknod) or when box_root is on a nodev
- * filesystem (-EOPNOTSUPP): then run builds /dev as before.  Returns 0 or
- * -errno with e set.
+ * numbers and modes), an empty pts directory (mount point of a private
+ * devpts), the ptmx, fd, stdin, stdout and stderr links and shm, a link to
+ * /tmp (the run's private tmpfs), built aside and renamed into place, so
+ * that a .dev2 that exists is complete.  run binds it read-only (without
+ * nodev) instead of mounting a tmpfs and binding each device: 2 mounts
+ * instead of 9 at every run.  Not made (-EPERM) without root (no mknod)
+ * or when box_root is on a nodev filesystem (-EOPNOTSUPP): then run builds
+ * /dev as before.  Returns 0 or -errno with e set.  (apbox 0.1.0 made
+ * .dev, with a directory at shm for a tmpfs of its own: a new name, so
+ * that neither version binds the other's.)
  */
 int box_make_dev(const struct box *b, struct ap_err *e);
 /* run: is there the /dev box_make_dev() makes? */
 bool box_has_dev(const struct box *b);
+
 /* init: every directory above the box must be searchable by the box uid. */
 int box_check_searchable(const struct box *b, struct ap_err *e);

@@ -1056,7 +1056,7 @@ mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
 /*
  * The minimal /dev: a small tmpfs with binds of the harmless host devices
  * only (never the host's /dev, which holds disks, other ttys and a shared
- * /dev/shm), a private devpts and /dev/shm, and the usual symlinks.
+ * /dev/shm), a private devpts, and the usual symlinks.
  */
 static int
 mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
@@ -1069,10 +1069,11 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 		{"stdin", "/proc/self/fd/0"},
 		{"stdout", "/proc/self/fd/1"},
 		{"stderr", "/proc/self/fd/2"},
+		/* A private /dev/shm (the host's is a channel between boxes): the run's /tmp. */
+		{"shm", "/tmp"},
 	};
 	const struct mount_rule *r = &b->plan->rules->v[i];
 	cleanup_close int dfd = -1;
-	cleanup_free char *shm_data = NULL;
 	int ret;
 
 	/*
@@ -1128,21 +1129,6 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 		return ap_err_set(e, errno, "cannot create \"%s/ptmx\"", r->inside);
 	if (ret < 0)
 		(void) unlinkat(dfd, "pts", AT_REMOVEDIR);
-
-	/* A private /dev/shm: the host's is a channel between boxes. */
-	if (mkdirat(dfd, "shm", 0755) < 0)
-		return ap_err_set(e, errno, "cannot create mount point \"%s/shm\"", r->inside);
-	shm_data = tmpfs_data(b->plan->tmp_size);
-	{
-		cleanup_free char *in = xasprintf("%s/shm", r->inside);
-		cleanup_close int pfd = open_beneath(b->rootfd, in);
-
-		if (pfd < 0)
-			return ap_err_set(e, pfd, "cannot open mount point \"%s\"", in);
-		ret = fresh_at(pfd, "tmpfs", MS_NOSUID | MS_NODEV, shm_data);
-		if (ret < 0)
-			return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", in);
-	}
 
 	for (size_t k = 0; k < ARRAY_SIZE(links); k++)
 		if (symlinkat(links[k].target, dfd, links[k].name) < 0)

@@ -201,7 +201,7 @@ cleanup_boxes() {
 	done
 	for _ in $(seq 40); do
 		cg=$(count_cgroups) wm=$(count_world_mounts) procs=$(count_box_procs)
-		# Box dirs only: .dev and .etc-* are box_root's, shared by all boxes.
+		# Box dirs only: .dev2 and .etc-* are box_root's, shared by all boxes.
 		dirs=$(find "$BOX_ROOT" -mindepth 1 -maxdepth 1 -name '[0-9]*' 2>/dev/null | wc -l)
 		[ "$cg$wm$procs$dirs" = 0000 ] && break
 		sleep 0.05
