@@ -158,14 +158,16 @@ assert_one_error() {
 @test "conf: APBOX_CONFIG is used and --config overrides it" {
 	run -0 "$APBOX" init -b "$BOX"
 	assert_output "$BOX_ROOT/$BOX"
-	printf 'box_root = %s/other\nlock_root = %s/locks2\n' "$WORLD" "$WORLD" > "$WORLD/other.conf"
+	printf 'box_root = %s/other\nlock_root = %s/locks2\n[cgroup]\nparent = %s\n' "$WORLD" "$WORLD" \
+		"$CG_PARENT" > "$WORLD/other.conf"
 	run -0 "$APBOX" --config "$WORLD/other.conf" init -b "$BOX"
 	assert_output "$WORLD/other/$BOX"
 	run -0 "$APBOX" --config "$WORLD/other.conf" cleanup -b "$BOX"
 }
 
 @test "conf: num_boxes bounds the box id" {
-	printf 'box_root = %s\nlock_root = %s\nnum_boxes = 5\n' "$BOX_ROOT" "$LOCK_ROOT" > "$WORLD/small.conf"
+	printf 'box_root = %s\nlock_root = %s\nnum_boxes = 5\n[cgroup]\nparent = %s\n' "$BOX_ROOT" \
+		"$LOCK_ROOT" "$CG_PARENT" > "$WORLD/small.conf"
 	run -125 "$APBOX" --config "$WORLD/small.conf" init -b 5
 	assert_output --partial "0..4"
 	run -0 "$APBOX" --config "$WORLD/small.conf" init -b 4
@@ -173,7 +175,8 @@ assert_one_error() {
 }
 
 @test "conf: the default mode comes from the config file" {
-	printf 'box_root = %s\nlock_root = %s\nmode = unsandboxed\n' "$BOX_ROOT" "$LOCK_ROOT" > "$WORLD/m.conf"
+	printf 'box_root = %s\nlock_root = %s\nmode = unsandboxed\n[cgroup]\nparent = %s\n' "$BOX_ROOT" \
+		"$LOCK_ROOT" "$CG_PARENT" > "$WORLD/m.conf"
 	run -0 "$APBOX" --config "$WORLD/m.conf" init -b "$BOX"
 	run -0 "$APBOX" --config "$WORLD/m.conf" run -b "$BOX" -- /bin/sh -c 'echo $AP_EXECUTION_MODE'
 	assert_output "UNSANDBOXED"
