@@ -50,7 +50,7 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->host_gid = b->rootless ? getegid() : b->gid;
 	b->dir = xasprintf("%s/%d", c->box_root, b->id);
 	b->work = xasprintf("%s/box", b->dir);
-	b->newroot = xasprintf("%s/root", b->dir);
+	b->newroot = xasprintf("%s/.root", c->box_root);
 	b->netns = xasprintf("%s/netns", b->dir);
 	b->root = xstrdup(c->box_root);
 	b->dev = xasprintf("%s/.dev2", c->box_root);
@@ -264,7 +264,7 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 int
 box_create(struct box *b, struct ap_err *e)
 {
-	cleanup_close int rootfd = -1, dirfd = -1, workfd = -1, nrfd = -1;
+	cleanup_close int rootfd = -1, dirfd = -1, workfd = -1;
 	char name[16];
 	int r;
 
@@ -282,11 +282,6 @@ box_create(struct box *b, struct ap_err *e)
 	workfd = mkdirat_nofollow(dirfd, "box", 0700);
 	if (workfd < 0) {
 		r = ap_err_set(e, -workfd, "cannot create \"%s\"", b->work);
-		goto out;
-	}
-	nrfd = mkdirat_nofollow(dirfd, "root", 0755);
-	if (nrfd < 0) {
-		r = ap_err_set(e, -nrfd, "cannot create \"%s\"", b->newroot);
 		goto out;
 	}
 	/* The work dir belongs to the box user; nothing else in the box does. */
@@ -577,6 +572,18 @@ box_make_dev(const struct box *b, struct ap_err *e)
 fail:
 	(void) remove_tree_at(dirfd, tmp);
 	return r;
+}
+
+int
+box_make_newroot(const struct box *b, struct ap_err *e)
+{
+	/*
+	 * box_root is root's (or the rootless caller's): no box can plant
+	 * anything here, and what is not a directory fails the proxy's open.
+	 */
+	if (mkdir(b->newroot, 0755) < 0 && errno != EEXIST)
+		return ap_err_set(e, errno, "cannot create \"%s\"", b->newroot);
+	return 0;
 }
 
 bool

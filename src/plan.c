@@ -382,6 +382,9 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			if (r < 0)
 				return ap_err_prefix(e, "--dir");
 		}
+		r = box_make_newroot(b, e);
+		if (r < 0)
+			return r;
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;

@@ -138,6 +138,24 @@ teardown() { teardown_world; }
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
 
+@test "run: process-mode runs mount their root on the shared box_root/.root, never on the host" {
+	init_box --mode process
+	[ ! -e "$BOX_ROOT/$BOX/root" ]
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'ls / | tr "\n" " "'
+	assert_output --partial "box "
+	[ -d "$BOX_ROOT/.root" ] && [ -z "$(ls -A "$BOX_ROOT/.root")" ]
+	! grep -q " $BOX_ROOT/.root " /proc/self/mountinfo || fail "the box's root is mounted on the host"
+	"$APBOX" cleanup -b "$BOX"
+	[ -d "$BOX_ROOT/.root" ] && [ ! -e "$BOX_ROOT/$BOX" ]
+	# A box made before .root (with its own root/) still runs, and goes at cleanup.
+	rmdir "$BOX_ROOT/.root"
+	init_box --mode process
+	mkdir "$BOX_ROOT/$BOX/root"
+	run -0 "$APBOX" run -b "$BOX" -- /bin/true
+	"$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+}
+
 @test "run: a root box's first run pins its network namespace, later runs join it" {
 	requires root
 	init_box

@@ -154,7 +154,7 @@ teardown() {
 
 @test "escape: the host mount table is not visible" {
 	run_box -- /bin/sh -c 'cat /proc/self/mountinfo'
-	refute_output --partial "$BOX_ROOT/$BOX/root"
+	refute_output --partial "$BOX_ROOT/.root"
 	refute_output --partial " /work "
 	refute_output --partial "/sys/fs/cgroup"
 }
