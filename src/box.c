@@ -289,6 +289,10 @@ box_create(struct box *b, struct ap_err *e)
 		r = ap_err_set(e, errno, "cannot chown \"%s\"", b->work);
 		goto out;
 	}
+	/* Made now, so that a run finds it even when box_root has filled up since. */
+	r = box_make_newroot(b, e);
+	if (r < 0)
+		goto out;
 	return 0;
 out:
 	(void) remove_tree_at(rootfd, name);

@@ -111,7 +111,7 @@ int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bin
  */
 int box_make_dev(const struct box *b, struct ap_err *e);
 /*
- * run: the mount point of the process modes' new root, one empty
+ * init and run: the mount point of the process modes' new root, one empty
  * directory for all boxes (each run mounts on it in a mount namespace of
  * its own): a box dir of its own would cost cleanup an rmdir, ~0.2 ms on
  * ext4.  Returns 0 or -errno with e set.
