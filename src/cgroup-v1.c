@@ -3,7 +3,10 @@
  * cgroup-v1: the backend for v1 and hybrid hosts.  The box has one cgroup
  * per controller, <root>/<mount>/<parent>/box-<id>, for each of memory,
  * pids, cpuacct and freezer that is mounted; c->path[] holds them in that
- * order (NULL when not mounted).  It owns the v1 file names and the rules
+ * order (NULL when not mounted).  init makes memory and pids; cpuacct and
+ * freezer are made by the first run that needs them (struct cg_limits), and
+ * a run joins only those it needs: each cgroup costs init an mkdir, cleanup
+ * an rmdir and every run a move into it.  It owns the v1 file names and the rules
  * the v1 kernel imposes on them (memsw >= memory at every step, freeze
  * before killing); it never creates a control file, never follows a symlink
  * below root, and starts or waits for no process.
@@ -24,6 +27,11 @@
 #include "util.h"
 
 enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1_FREEZER, V1_N };
+
+/* Bit masks of controllers (bit i: ctrls[i], c->path[i]). */
+#define V1_BIT(i) (1u << (i))
+#define V1_ALWAYS (V1_BIT(V1_MEMORY) | V1_BIT(V1_PIDS))
+#define V1_ALL	  (V1_BIT(V1_N) - 1)
 
 /*
  * Directory names a controller's hierarchy may be mounted on: cpuacct is
@@ -105,8 +113,10 @@ v1_probe(struct cg *c, struct ap_err *e)
 			c->have |= ctrls[i].bit;
 			/* Beneath root, no symlink: as cg_open_below(). */
 			c->fds[i] = openat_beneath(rootfd, rel_of(c, i), O_RDONLY | O_DIRECTORY, 0);
-			if (!(c->fds[i] >= 0 ? cg_fd_writable(c->fds[i])
-					     : cg_probe_writable(c->root, rel_of(c, i))))
+			/* A cgroup made only when needed may well be missing: not a sign. */
+			if (c->fds[i] >= 0 ? !cg_fd_writable(c->fds[i])
+					   : (V1_BIT(i) & V1_ALWAYS) &&
+						     !cg_probe_writable(c->root, rel_of(c, i)))
 				c->is_writable = false;
 			any = true;
 			break;
@@ -117,15 +127,16 @@ v1_probe(struct cg *c, struct ap_err *e)
 	return 0;
 }
 
+/* Make the box cgroups of the controllers in mask (and their parents). */
 static int
-v1_create(struct cg *c, struct ap_err *e)
+make_boxes(struct cg *c, unsigned mask, struct ap_err *e)
 {
 	for (int i = 0; i < V1_N; i++) {
 		cleanup_free char *rel = NULL, *dir = NULL;
 		char *save = NULL, *tok, *slash;
 		int fd;
 
-		if (!c->path[i])
+		if (!c->path[i] || !(mask & V1_BIT(i)))
 			continue;
 		rel = xstrdup(rel_of(c, i));
 		/* The mount directory must exist already: never mkdir on the tmpfs above it. */
@@ -155,20 +166,29 @@ v1_create(struct cg *c, struct ap_err *e)
 	return 0;
 }
 
+/* init: memory and pids; the others come with the first run that needs them. */
+static int
+v1_create(struct cg *c, struct ap_err *e)
+{
+	return make_boxes(c, V1_ALWAYS, e);
+}
+
 /*
- * Make sure c->fds[] holds the box cgroup of every mounted controller
- * (probe opened those that existed).  A missing cgroup is -ENOENT (e
- * filled); with want_create it is made again first (cgroupfs does not
- * survive a reboot, the box directory does) and l is checked against what
- * the new cgroups got.  The fds stay c's (cg_free() closes them).
+ * Make sure c->fds[] holds the box cgroup of every mounted controller in
+ * mask (probe opened those that existed).  A missing cgroup is -ENOENT (e
+ * filled); with want_create those of mask are made first (made only when
+ * needed, or gone: cgroupfs does not survive a reboot, the box directory
+ * does) and l is checked against what the new cgroups got.  The fds stay
+ * c's (cg_free() closes them).
  */
 static int
-open_boxes(struct cg *c, bool want_create, const struct cg_limits *l, struct ap_err *e)
+open_boxes(struct cg *c, unsigned mask, bool want_create, const struct cg_limits *l,
+	   struct ap_err *e)
 {
 	for (int i = 0; i < V1_N; i++) {
 		int r;
 
-		if (!c->path[i] || c->fds[i] >= 0)
+		if (!c->path[i] || c->fds[i] >= 0 || !(mask & V1_BIT(i)))
 			continue;
 		r = cg_open_below(c->root, rel_of(c, i));
 		if (r >= 0) {
@@ -177,7 +197,7 @@ open_boxes(struct cg *c, bool want_create, const struct cg_limits *l, struct ap_
 		}
 		if (r == -ENOENT && want_create) {
 			want_create = false;
-			r = v1_create(c, e);
+			r = make_boxes(c, mask, e);
 			if (r < 0)
 				return r;
 			r = v1_probe(c, e); /* opens them all */
@@ -265,13 +285,16 @@ static int
 v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 {
 	const int *fds = c->fds;
+	unsigned mask =
+		V1_ALWAYS | (l->cpu ? V1_BIT(V1_CPUACCT) : 0) | (l->kill ? V1_BIT(V1_FREEZER) : 0);
 	uint64_t v;
 	int r;
 
-	r = open_boxes(c, true, l, e);
+	r = open_boxes(c, mask, true, l, e);
 	if (r < 0)
 		return r;
-	if (fds[V1_FREEZER] >= 0) {
+	c->use = mask;
+	if ((mask & V1_BIT(V1_FREEZER)) && fds[V1_FREEZER] >= 0) {
 		/*
 		 * A keeper killed between FROZEN and THAWED in v1_kill() leaves
 		 * the cgroup frozen, and this run would hang in it.
@@ -292,7 +315,7 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 			return r;
 	}
 	c->cpu_base = 0;
-	if (fds[V1_CPUACCT] >= 0) {
+	if ((mask & V1_BIT(V1_CPUACCT)) && fds[V1_CPUACCT] >= 0) {
 		/* cpuacct.usage (ns) persists across runs: remember where this run starts. */
 		r = cg_read_u64(fds[V1_CPUACCT], c->path[V1_CPUACCT], "cpuacct.usage", &v,
 				CG_OPTIONAL, e);
@@ -307,15 +330,17 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 static int
 v1_attach(struct cg *c, pid_t pid, struct ap_err *e)
 {
+	/* Before any prepare: every box cgroup there is. */
+	unsigned mask = c->is_prepared ? c->use : V1_ALL;
 	char buf[32];
-	int r = open_boxes(c, false, NULL, e);
+	int r = open_boxes(c, mask, false, NULL, e);
 
 	if (r < 0)
 		return r;
 	(void) snprintf(buf, sizeof(buf), "%d", (int) pid);
 	/* Memory first: it is the limit that matters most if a later write fails. */
 	for (int i = 0; i < V1_N && r == 0; i++)
-		if (c->fds[i] >= 0)
+		if (c->fds[i] >= 0 && (mask & V1_BIT(i)))
 			r = cg_write(c->fds[i], c->path[i], "cgroup.procs", buf, 0, e);
 	return r;
 }
@@ -324,8 +349,10 @@ static int
 v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
 	const int *fds = c->fds;
+	/* The run's own CPU time: only if it joined cpuacct. */
+	unsigned mask = c->is_prepared ? c->use : V1_ALL;
 	uint64_t v;
-	int r = open_boxes(c, false, NULL, e);
+	int r = open_boxes(c, mask, false, NULL, e);
 
 	if (r < 0)
 		return r;
@@ -346,7 +373,7 @@ v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 		/* A smaller count means the cgroup was made afresh since prepare. */
 		out->oom_killed = r > 0 && (v > c->oom_base || (v < c->oom_base && v > 0));
 	}
-	if (fds[V1_CPUACCT] >= 0) {
+	if ((mask & V1_BIT(V1_CPUACCT)) && fds[V1_CPUACCT] >= 0) {
 		r = cg_read_u64(fds[V1_CPUACCT], c->path[V1_CPUACCT], "cpuacct.usage", &v,
 				CG_OPTIONAL, e);
 		if (r < 0)

@@ -41,6 +41,13 @@ enum {
 struct cg_limits {
 	uint64_t mem;  /* bytes; 0 = no limit (writes "max"/-1 so nothing sticks) */
 	uint64_t pids; /* 0 = no limit */
+	/*
+	 * What else the run needs of its cgroup: the CPU time of all its
+	 * processes while they run (a CPU time limit), and a way to kill them
+	 * all (no pid namespace to do it).  On v1 the cpuacct and freezer box
+	 * cgroups are made and joined only for a run that needs them.
+	 */
+	bool cpu, kill;
 };
 
 struct cg_stats {
@@ -64,6 +71,7 @@ struct cg {
 	char *path[4]; /* v1: one per controller (memory, pids, cpuacct, freezer); v2: path[0] */
 	int dirfd;     /* v2: fd of the box cgroup (for CLONE_INTO_CGROUP); -1 otherwise */
 	int fds[4];    /* v1: fds of the box cgroups in path[] once opened (probe); -1 otherwise */
+	unsigned use; /* v1: the box cgroups this run joins (bit i: path[i]), set by cg_prepare() */
 	bool is_prepared;  /* cg_prepare() succeeded: the limits are written */
 	uint64_t cpu_base; /* usage at cg_prepare(), in usec */
 	uint64_t oom_base; /* oom_kill count at cg_prepare() */
@@ -87,7 +95,7 @@ struct cg_ops {
 	int (*create)(struct cg *c, struct ap_err *e);
 	/* run: reset stats where possible, write limits, remember CPU and OOM baselines. */
 	int (*prepare)(struct cg *c, const struct cg_limits *l, struct ap_err *e);
-	/* Move pid into the box cgroup (every controller on v1). */
+	/* Move pid into the box cgroup (on v1, each controller cg_prepare() chose). */
 	int (*attach)(struct cg *c, pid_t pid, struct ap_err *e);
 	/* Stats since prepare. */
 	int (*stats)(struct cg *c, struct cg_stats *out, struct ap_err *e);
@@ -135,7 +143,8 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  *   run), reset the peak and record the CPU and OOM baselines, and open the
  *   v2 clone fd.  Re-creates a box cgroup that vanished (e.g. after a
  *   reboot).  cg_stats() must later be called on the same struct.
- * - cg_attach: move pid into the box cgroup (each v1 controller).  Costs an
+ * - cg_attach: move pid into the box cgroup (each v1 controller the run
+ *   needs: memory and pids, cpuacct and freezer when asked).  Costs an
  *   RCU grace period (~10 ms); prefer CLONE_INTO_CGROUP where cg_clone_fd()
  *   is >= 0.
  * - cg_stats: peak memory, OOM kill and CPU time of this run.

@@ -483,11 +483,19 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	return (pid_t) r;
 }
 
-/* The box cgroup's limits and counters for this run. */
+/*
+ * The box cgroup's limits and counters for this run.  CPU accounting of
+ * the cgroup is needed only to enforce a CPU time limit while the program
+ * runs (afterwards, wait4() counts every process the proxy reaped); the
+ * cgroup kill only without a pid namespace (PID 1's death kills the rest).
+ */
 static int
 prepare_cgroup(const struct run_plan *p, struct ap_err *e)
 {
-	struct cg_limits cl = {.mem = p->limits.mem, .pids = p->pids};
+	struct cg_limits cl = {.mem = p->limits.mem,
+			       .pids = p->pids,
+			       .cpu = p->limits.time_ms != 0,
+			       .kill = !(p->ns_flags & CLONE_NEWPID)};
 
 	return cg_prepare(p->cg, &cl, e);
 }

@@ -61,6 +61,35 @@ box_cgroups() {
 	[ -z "$(box_cgroups)" ]
 }
 
+# v1: each box cgroup costs init an mkdir, cleanup an rmdir and every run a
+# move; cpuacct (CPU time while the program runs) and freezer (killing
+# without a pid namespace) are made by the first run that needs them.
+@test "cgroup: v1 cpuacct and freezer come with the first run that needs them" {
+	requires cgroup_mem
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || skip "cgroup v1 only"
+	local cpu=/sys/fs/cgroup/cpuacct fz=/sys/fs/cgroup/freezer
+	[ -L "$cpu" ] || [ ! -d "$cpu" ] && cpu=/sys/fs/cgroup/cpu,cpuacct
+	[ -f "$cpu/cgroup.procs" ] && [ -f "$fz/cgroup.procs" ] || skip "no cpuacct or freezer hierarchy"
+	cpu=$cpu/$CG_PARENT/box-$BOX
+	fz=$fz/$CG_PARENT/box-$BOX
+	init_box --mode process
+	[ -d "/sys/fs/cgroup/memory/$CG_PARENT/box-$BOX" ] && [ -d "/sys/fs/cgroup/pids/$CG_PARENT/box-$BOX" ]
+	[ ! -e "$cpu" ] && [ ! -e "$fz" ] || fail "init made: $(box_cgroups)"
+	run_box -- /bin/true
+	assert_success
+	[ ! -e "$cpu" ] && [ ! -e "$fz" ] || fail "a run that needs neither made: $(box_cgroups)"
+	run_box --time 5 -- /bin/true
+	assert_success
+	[ -d "$cpu" ] && [ ! -e "$fz" ] || fail "after a CPU time limit: $(box_cgroups)"
+	run_box --mode unsandboxed -- /bin/cat /proc/self/cgroup
+	assert_success
+	assert_line --regexp ":freezer:/$CG_PARENT/box-$BOX\$"
+	assert_line --regexp ":memory:/$CG_PARENT/box-$BOX\$"
+	refute_line --regexp ":cpuacct[^:]*:/$CG_PARENT/box-$BOX\$"
+	"$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+}
+
 @test "cgroup: the program is inside the box cgroup from its first instruction" {
 	requires cgroup_mem
 	init_box --mode unsandboxed

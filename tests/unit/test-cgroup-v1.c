@@ -99,7 +99,7 @@ build_mounts(void)
 	put("freezer/cgroup.procs", "");
 }
 
-/* The files the kernel would put in box-5 of each controller. */
+/* The files the kernel would put in box-5 of memory and pids ... */
 static void
 fill_box(void)
 {
@@ -115,6 +115,12 @@ fill_box(void)
 	    "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
 	put("pids/apbox/box-5/cgroup.procs", "");
 	put("pids/apbox/box-5/pids.max", "max\n");
+}
+
+/* ... and in cpuacct and freezer, once made. */
+static void
+fill_box_others(void)
+{
 	put("cpu,cpuacct/apbox/box-5/cgroup.procs", "");
 	put("cpu,cpuacct/apbox/box-5/cpuacct.usage", "5000000\n");
 	put("freezer/apbox/box-5/cgroup.procs", "");
@@ -140,10 +146,28 @@ test_lifecycle(void)
 	TAP_IS_INT(cg_clone_fd(&c), -1, "v1 has no clone fd");
 
 	TAP_IS_INT(cg_create(&c, &e), 0, "create");
-	tap_ok(exists("memory/apbox/box-5") && exists("pids/apbox/box-5") &&
-		       exists("cpu,cpuacct/apbox/box-5") && exists("freezer/apbox/box-5"),
-	       "box cgroup made in every controller");
+	tap_ok(exists("memory/apbox/box-5") && exists("pids/apbox/box-5"),
+	       "box cgroup made for memory and pids");
+	tap_ok(!exists("cpu,cpuacct/apbox/box-5") && !exists("freezer/apbox/box-5"),
+	       "cpuacct and freezer wait for a run that needs them");
 	fill_box();
+
+	/* A run with a pid namespace and no CPU time limit: memory and pids only. */
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, no CPU limit, pid namespace");
+	tap_ok(!exists("cpu,cpuacct/apbox/box-5") && !exists("freezer/apbox/box-5"),
+	       "such a run makes neither cpuacct nor freezer");
+	TAP_IS_INT(cg_attach(&c, 4141, &e), 0, "attach");
+	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "4141", "attach: memory");
+	TAP_IS_STR(get("pids/apbox/box-5/cgroup.procs"), "4141", "attach: pids");
+	TAP_IS_INT(cg_stats(&c, &st, &e), 0, "stats of that run");
+	tap_ok(!st.has_cpu, "no CPU time from a cgroup the run did not join");
+
+	/* A CPU time limit without a pid namespace: cpuacct and freezer too, made now. */
+	lim.cpu = lim.kill = true;
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, CPU limit, no pid namespace");
+	tap_ok(exists("cpu,cpuacct/apbox/box-5") && exists("freezer/apbox/box-5"),
+	       "cpuacct and freezer made by the run that needs them");
+	fill_box_others();
 
 	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare with limits");
 	TAP_IS_STR(get("memory/apbox/box-5/memory.limit_in_bytes"), "33554432", "memory limit");
