@@ -163,6 +163,31 @@ setup_stdio_inside(const struct run_plan *p, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * Set by the proxy when it did the program's signal reset and bounding-set
+ * drop itself, while it waited for its id maps (see proxy()); the inside
+ * process inherits both, and sees this flag in the memory it shares or
+ * copied.
+ */
+static bool proxy_prepared_inside;
+
+/*
+ * Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak
+ * in.  The raw system call, because glibc refuses to touch the two
+ * real-time signals it keeps for itself (32 and 33), which a caller may
+ * have ignored as well.  SIGKILL and SIGSTOP fail (EINVAL), harmlessly.
+ * An all-zero kernel sigaction is SIG_DFL, no flags and an empty mask in
+ * every architecture's layout.
+ */
+static void
+reset_signals(void)
+{
+	static const unsigned long dfl[16];
+
+	for (int sig = 1; sig < NSIG; sig++)
+		(void) syscall(SYS_rt_sigaction, sig, dfl, NULL, (size_t) (NSIG - 1) / 8);
+}
+
 static void
 inside(const struct run_plan *p, int report_fd)
 {
@@ -179,9 +204,8 @@ inside(const struct run_plan *p, int report_fd)
 	TIMELINE("I: started");
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void) sigemptyset(&none);
-	/* Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak in. */
-	for (int sig = 1; sig < NSIG; sig++)
-		(void) signal(sig, SIG_DFL);
+	if (!proxy_prepared_inside)
+		reset_signals();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		(void) ap_err_set(&e, errno, "cannot reset the signal mask");
 		child_fail(report_fd, &e);
@@ -199,7 +223,8 @@ inside(const struct run_plan *p, int report_fd)
 	 * Why this order: the bounding set needs CAP_SETPCAP, gone after the id
 	 * switch.  A rootless caller without a user namespace has nothing to drop.
 	 */
-	if ((p->plan_flags & PLAN_DROP_CAPS) && (userns || !p->rootless)) {
+	if ((p->plan_flags & PLAN_DROP_CAPS) && (userns || !p->rootless) &&
+	    !proxy_prepared_inside) {
 		if ((r = caps_drop_bounding(&e)) < 0)
 			child_fail(report_fd, &e);
 	}
@@ -350,6 +375,20 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 
 	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/*
+	 * While the keeper writes our id maps, what the program's process
+	 * would do later on the run's critical path and needs no ids: in a
+	 * new user namespace we hold every capability already.  Default
+	 * dispositions change nothing for us: we wait for SIGCHLD and SIGTERM
+	 * blocked (sigwaitinfo() below), and as PID 1 of the box's pid
+	 * namespace the kernel drops the box's default-action signals to us.
+	 */
+	if (pidns && (p->plan_flags & PLAN_USERNS) && (p->plan_flags & PLAN_DROP_CAPS)) {
+		reset_signals();
+		if ((r = caps_drop_bounding(&e)) < 0)
+			child_fail(report_fd, &e);
+		proxy_prepared_inside = true;
+	}
 	/* Stage 1: our id maps are written. */
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);

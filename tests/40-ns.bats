@@ -88,6 +88,22 @@ teardown() { teardown_world; }
 	[ "$output" = "$(readlink /proc/self/ns/net)" ]
 }
 
+# A shell starts background jobs with SIGINT ignored, nohup ignores SIGHUP,
+# Node's child_process keeps what the worker ignored: an ignored disposition
+# survives execve, and the program must start with none (in process mode
+# the proxy resets them while it waits for its id maps; in the other modes
+# the program's process does).
+@test "signals: dispositions the caller ignored do not reach the program" {
+	local mode
+	for mode in process code-only; do
+		run bash -c 'trap "" INT PIPE USR1 HUP TERM; exec "$@"' sh "$APBOX" run -b "$BOX" \
+			--mode "$mode" -- /bin/grep -E "^Sig(Ign|Blk):" /proc/self/status
+		assert_success
+		assert_line --regexp '^SigIgn:[[:space:]]+0+$'
+		assert_line --regexp '^SigBlk:[[:space:]]+0+$'
+	done
+}
+
 @test "caps: every capability set is empty and no_new_privs is on" {
 	run_box -- /bin/sh -c 'grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status'
 	assert_success
