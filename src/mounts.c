@@ -811,6 +811,13 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 		if (!S_ISDIR(st.st_mode))
 			b->kind[i] = POINT_FILE;
 	}
+	/*
+	 * Below an earlier rule's mount (/etc/ssl below /etc), the point is
+	 * found or made in that mount when it is applied (open_point()): one
+	 * made here would be covered.
+	 */
+	if (covering_rule(b, i) >= 0)
+		return 0;
 	ret = make_point_fresh(b->rootfd, r->inside, b->kind[i] == POINT_FILE);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot create mount point \"%s\"", r->inside);
