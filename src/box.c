@@ -124,10 +124,14 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 	int r;
 
 	*strrchr(lock_root, '/') = '\0';
-	r = mkdir_parents(lock_root, e);
-	if (r < 0)
-		return r;
 	b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (b->lock_fd < 0 && errno == ENOENT) {
+		/* The first command after a reboot (lock_root on /run): make lock_root. */
+		r = mkdir_parents(lock_root, e);
+		if (r < 0)
+			return r;
+		b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	}
 	if (b->lock_fd < 0)
 		return ap_err_set(e, errno, "cannot open lock file \"%s\"", b->lock_path);
 	if (flock(b->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
