@@ -56,6 +56,25 @@ teardown() {
 	[ ! -e "$SUBMNT/x" ]
 }
 
+# Binds are made as detached copies (open_tree, mount_setattr, move_mount);
+# a kernel without one of them (before 5.2 or 5.12, or valgrind) gets
+# mount(MS_BIND) and, without mount_setattr, remounts: the same flags.
+@test "mounts: without open_tree, move_mount or mount_setattr, binds get the same flags" {
+	command -v strace >/dev/null || skip "requires strace"
+	strace -o /dev/null -e trace=none true 2>/dev/null || skip "strace cannot trace here"
+	local call
+	for call in open_tree move_mount mount_setattr; do
+		run strace -f -o /dev/null -e trace="$call" -e inject="$call":error=ENOSYS \
+			"$APBOX" run -b "$BOX" -- /bin/sh -c 'touch /usr/x 2>/dev/null || echo usr-ro
+			awk "\$5 == \"/usr\" || \$5 == \"/box\" || \$5 == \"/etc\" { print \$5, \$6 }" /proc/self/mountinfo'
+		assert_success
+		assert_line usr-ro
+		assert_line --regexp '^/usr ro,nosuid,nodev(,|$)'
+		assert_line --regexp '^/etc ro,nosuid,nodev(,|$)'
+		assert_line --regexp '^/box rw,nosuid,nodev(,|$)'
+	done
+}
+
 @test "mounts: /box is writable and is the box dir" {
 	run_box -- /bin/sh -c 'pwd; echo hi > /box/f; ls -ld /box'
 	assert_success
