@@ -119,6 +119,5 @@ int box_make_dev(const struct box *b, struct ap_err *e);
 int box_make_newroot(const struct box *b, struct ap_err *e);
 /* run: is there the /dev box_make_dev() makes? */
 bool box_has_dev(const struct box *b);
-
 /* init: every directory above the box must be searchable by the box uid. */
 int box_check_searchable(const struct box *b, struct ap_err *e);

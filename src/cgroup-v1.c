@@ -6,10 +6,10 @@
  * order (NULL when not mounted).  init makes memory and pids; cpuacct and
  * freezer are made by the first run that needs them (struct cg_limits), and
  * a run joins only those it needs: each cgroup costs init an mkdir, cleanup
- * an rmdir and every run a move into it.  It owns the v1 file names and the rules
- * the v1 kernel imposes on them (memsw >= memory at every step, freeze
- * before killing); it never creates a control file, never follows a symlink
- * below root, and starts or waits for no process.
+ * an rmdir and every run a move into it.  It owns the v1 file names and the
+ * rules the v1 kernel imposes on them (memsw >= memory at every step,
+ * freeze before killing); it never creates a control file, never follows a
+ * symlink below root, and starts or waits for no process.
  */
 #include "config.h"
 
