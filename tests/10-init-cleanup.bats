@@ -147,11 +147,13 @@ teardown() { teardown_world; }
 	! grep -q " $BOX_ROOT/.root " /proc/self/mountinfo || fail "the box's root is mounted on the host"
 	"$APBOX" cleanup -b "$BOX"
 	[ -d "$BOX_ROOT/.root" ] && [ ! -e "$BOX_ROOT/$BOX" ]
-	# A box made before .root (with its own root/) still runs, and goes at cleanup.
-	rmdir "$BOX_ROOT/.root"
+	# A box made before .root (with its own root/, no .root) still runs:
+	# the run makes .root; the old root/ goes at cleanup.
 	init_box --mode process
 	mkdir "$BOX_ROOT/$BOX/root"
+	rmdir "$BOX_ROOT/.root"
 	run -0 "$APBOX" run -b "$BOX" -- /bin/true
+	[ -d "$BOX_ROOT/.root" ]
 	"$APBOX" cleanup -b "$BOX"
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
