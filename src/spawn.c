@@ -376,6 +376,13 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/*
+	 * The box lock is apbox's: when apbox is killed, cleanup must get it at
+	 * once (and kill the box through its cgroup), not only once we have
+	 * died too, which the kernel does a little later.
+	 */
+	if (p->box && p->box->lock_fd >= 0)
+		(void) close(p->box->lock_fd);
+	/*
 	 * While the keeper writes our id maps, what the program's process
 	 * would do later on the run's critical path and needs no ids: in a
 	 * new user namespace we hold every capability already.  Default

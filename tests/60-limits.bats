@@ -108,6 +108,35 @@ sigkill_test() {
 @test "limits: after kill -9 of apbox, cleanup leaves nothing (unsandboxed)" { sigkill_test unsandboxed; }
 @test "limits: after kill -9 of apbox, cleanup leaves nothing (process)" { sigkill_test process; }
 
+# The box lock is apbox's alone: the box's processes (the proxy is a copy
+# of apbox) do not hold it, so a cleanup right after apbox was killed finds
+# the box free instead of "in use" while the kernel is still killing them.
+lock_holders_test() {
+	prepare "$1"
+	"$APBOX" run -b "$BOX" "${RUN_EXTRA[@]}" -- /bin/sleep 61 >/dev/null 2>&1 &
+	local pid=$! proxy="" p fd
+	for _ in $(seq 50); do
+		proxy=$(pgrep -P "$pid" | head -1)
+		[ -n "$proxy" ] && pgrep -f '^/bin/sleep 61$' >/dev/null && break
+		sleep 0.1
+	done
+	[ -n "$proxy" ] || fail "no proxy"
+	for p in "$proxy" $(pgrep -f '^/bin/sleep 61$'); do
+		for fd in /proc/"$p"/fd/*; do
+			[ "$(readlink "$fd")" != "$LOCK_ROOT/$BOX" ] || fail "pid $p holds the box lock ($fd)"
+		done
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+	run -0 "$APBOX" cleanup -b "$BOX"
+}
+@test "limits: only apbox holds the box lock, so cleanup right after kill -9 succeeds (unsandboxed)" {
+	lock_holders_test unsandboxed
+}
+@test "limits: only apbox holds the box lock, so cleanup right after kill -9 succeeds (process)" {
+	lock_holders_test process
+}
+
 @test "limits: --processes 1 allows the program itself and no child" {
 	prepare process
 	run_box --processes 1 -- /bin/true
