@@ -33,6 +33,13 @@ enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1_FREEZER, V1_N };
 #define V1_ALWAYS (V1_BIT(V1_MEMORY) | V1_BIT(V1_PIDS))
 #define V1_ALL	  (V1_BIT(V1_N) - 1)
 
+/* The box cgroups a run joins: cg_prepare()'s choice, or every one before it. */
+static unsigned
+joined(const struct cg *c)
+{
+	return c->is_prepared ? c->use : V1_ALL;
+}
+
 /*
  * Directory names a controller's hierarchy may be mounted on: cpuacct is
  * often co-mounted with cpu, and systemd then makes "cpuacct" a symlink,
@@ -330,8 +337,7 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 static int
 v1_attach(struct cg *c, pid_t pid, struct ap_err *e)
 {
-	/* Before any prepare: every box cgroup there is. */
-	unsigned mask = c->is_prepared ? c->use : V1_ALL;
+	unsigned mask = joined(c);
 	char buf[32];
 	int r = open_boxes(c, mask, false, NULL, e);
 
@@ -350,7 +356,7 @@ v1_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
 	const int *fds = c->fds;
 	/* The run's own CPU time: only if it joined cpuacct. */
-	unsigned mask = c->is_prepared ? c->use : V1_ALL;
+	unsigned mask = joined(c);
 	uint64_t v;
 	int r = open_boxes(c, mask, false, NULL, e);
 

@@ -164,12 +164,17 @@ setup_stdio_inside(const struct run_plan *p, struct ap_err *e)
 }
 
 /*
- * Set by the proxy when it did the program's signal reset and bounding-set
- * drop itself, while it waited for its id maps (see proxy()); the inside
- * process inherits both, and sees this flag in the memory it shares or
- * copied.
+ * Does the proxy do the program's signal reset and bounding-set drop itself,
+ * while it waits for its id maps (see proxy())?  Then the inside process
+ * inherits both.  Only as PID 1 of a pid namespace in a user namespace of
+ * its own, where it holds every capability from the start.
  */
-static bool proxy_prepared_inside;
+static bool
+proxy_prepares_inside(const struct run_plan *p)
+{
+	return (p->ns_flags & CLONE_NEWPID) && (p->plan_flags & PLAN_USERNS) &&
+	       (p->plan_flags & PLAN_DROP_CAPS);
+}
 
 /*
  * Dispositions survive execve: an ignored SIGINT or SIGPIPE must not leak
@@ -204,7 +209,7 @@ inside(const struct run_plan *p, int report_fd)
 	TIMELINE("I: started");
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	(void) sigemptyset(&none);
-	if (!proxy_prepared_inside)
+	if (!proxy_prepares_inside(p))
 		reset_signals();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		(void) ap_err_set(&e, errno, "cannot reset the signal mask");
@@ -224,7 +229,7 @@ inside(const struct run_plan *p, int report_fd)
 	 * switch.  A rootless caller without a user namespace has nothing to drop.
 	 */
 	if ((p->plan_flags & PLAN_DROP_CAPS) && (userns || !p->rootless) &&
-	    !proxy_prepared_inside) {
+	    !proxy_prepares_inside(p)) {
 		if ((r = caps_drop_bounding(&e)) < 0)
 			child_fail(report_fd, &e);
 	}
@@ -390,11 +395,10 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	 * blocked (sigwaitinfo() below), and as PID 1 of the box's pid
 	 * namespace the kernel drops the box's default-action signals to us.
 	 */
-	if (pidns && (p->plan_flags & PLAN_USERNS) && (p->plan_flags & PLAN_DROP_CAPS)) {
+	if (proxy_prepares_inside(p)) {
 		reset_signals();
 		if ((r = caps_drop_bounding(&e)) < 0)
 			child_fail(report_fd, &e);
-		proxy_prepared_inside = true;
 	}
 	/* Stage 1: our id maps are written. */
 	if (read(sync_fd, &go, 1) != 1)
