@@ -26,6 +26,25 @@ assert_one_error() {
 	assert_output --regexp '^apbox [0-9]+\.[0-9]+'
 }
 
+# configure links libcap and inih statically when their archives exist
+# (each shared library costs every command its loading); the C library
+# stays shared, since libmount and libseccomp are loaded with dlopen().
+@test "cli: the binary needs the libraries configure chose, and no other" {
+	[ -f "${APBOX_BUILDDIR:-}/config.h" ] || skip "no build tree (installed apbox)"
+	command -v readelf >/dev/null || skip "no readelf"
+	run -0 readelf -d "$APBOX"
+	local needed
+	needed=$(printf '%s\n' "$output" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort | tr '\n' ' ')
+	if grep -q '^#define APBOX_STATIC_LIBS 1' "$APBOX_BUILDDIR/config.h"; then
+		[ "$needed" = "libc.so.6 " ] || fail "static libcap and inih, but NEEDED: $needed"
+	else
+		[[ "$needed" == *libcap.so* && "$needed" == *libinih.so* ]] ||
+			fail "shared libcap and inih, but NEEDED: $needed"
+	fi
+	[[ "$needed" != *libmount* && "$needed" != *libseccomp* ]] ||
+		fail "libmount and libseccomp are loaded when needed, not linked: $needed"
+}
+
 @test "cli: no command is an error" {
 	run -125 --separate-stderr "$APBOX"
 	assert_output ""
