@@ -12,3 +12,27 @@ load helpers/common
 	assert_output --partial "| floor:"
 	assert_output --partial "apbox run --mode process"
 }
+
+# bench/template.c measures a design by hand; check that it still builds,
+# runs both ways and takes down what it made.
+@test "bench: template.c runs both ways and leaves no mount" {
+	requires root userns
+	command -v "${CC:-cc}" >/dev/null || skip "no C compiler"
+	setup_world
+	TPL=$WORLD/template
+	"${CC:-cc}" -O2 -std=gnu11 -o "$TPL" "$APBOX_SRCDIR/bench/template.c"
+	mkdir -m 755 "$WORLD/t"
+	run -0 "$TPL" "$WORLD/t" setup
+	run -0 "$TPL" "$WORLD/t" copy
+	run -0 "$TPL" "$WORLD/t" template
+	run -0 "$TPL" "$WORLD/t" teardown
+	run -1 grep -F "$WORLD" /proc/self/mountinfo
+	[ ! -e "$WORLD/t/pin" ] || fail "the pin is left"
+}
+
+teardown() {
+	if [ -n "${TPL:-}" ] && [ -x "$TPL" ]; then
+		"$TPL" "$WORLD/t" teardown || true
+	fi
+	teardown_world
+}
