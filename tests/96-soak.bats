@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Load: many runs without a leak (tests/soak/soak.sh does the work and the
 # counting; its report shows in the TAP output as "# " lines).  The size is
-# APBOX_SOAK_N (runs of the sequential phase; default 1000, as in the issue;
+# APBOX_SOAK_N (runs of the sequential phase; default 1000;
 # the parallel phase makes as many, unsandboxed a fifth) and
 # APBOX_SOAK_BOXES (boxes running at once, default 32).
 bats_require_minimum_version 1.5.0
