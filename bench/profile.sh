@@ -60,7 +60,9 @@ $CC -O2 -std=gnu11 -o "$work/bin/floor" "$here/floor.c"
 $CC -O2 -std=gnu11 -o "$work/bin/harness" "$here/harness.c"
 echo 'int main(void) { return 0; }' >"$work/empty.c"
 $CC -O2 -o "$work/bin/empty" "$work/empty.c"
-# The same shared libraries as apbox, loaded and relocated, and nothing else.
+# An empty program linked with apbox's four libraries as shared libraries:
+# what every start would pay had apbox linked them so (it loads libmount and
+# libseccomp only when needed, and links libcap and inih statically).
 read -r -a libs <<<"$(pkg-config --libs mount libseccomp libcap inih 2>/dev/null ||
 	echo -lmount -lseccomp -lcap -linih)"
 $CC -O2 -o "$work/bin/empty-libs" "$work/empty.c" -Wl,--no-as-needed "${libs[@]}" -Wl,-z,now \
@@ -89,7 +91,7 @@ say
 {
 	tabs true /bin/true
 	tabs empty-dyn "$work/bin/empty"
-	tabs empty+apbox-libs "$work/bin/empty-libs"
+	tabs empty+4-shared-libs "$work/bin/empty-libs"
 	tabs apbox--version "$APBOX" --version
 	tabs floor "$work/bin/floor" /bin/true
 	tabs unshare-7ns unshare -Urpf --mount-proc -muinC /bin/true
