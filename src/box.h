@@ -10,6 +10,7 @@
  *                               by its first run (root only; see ns_net_pinned())
  *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
  *         <box_root>/.dev2        the boxes' /dev: device nodes (box_make_dev())
+ *         <box_root>/.tpl-<hash>  the mount template, pinned (template.h); .tpl.lock
  *         <box_root>/.root        empty dir, where each run of a process mode mounts
  *                                 its new root, in its own mount namespace
  *         <lock_root>/<id>      lock file (flock) holding the state, one record rewritten in place,

@@ -31,6 +31,7 @@ enum {
 	OPT_SECCOMP,
 	OPT_SHARE_NET,
 	OPT_STDERR_TO_STDOUT,
+	OPT_TEMPLATES,
 	OPT_WAIT,
 	OPT_HELP,
 	OPT_VERSION,
@@ -86,6 +87,7 @@ static const struct option longopts[] = {
 	{"stderr-to-stdout", no_argument, NULL, OPT_STDERR_TO_STDOUT},
 	{"stdin", required_argument, NULL, 'i'},
 	{"stdout", required_argument, NULL, 'o'},
+	{"templates", no_argument, NULL, OPT_TEMPLATES},
 	{"time", required_argument, NULL, 't'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -127,6 +129,7 @@ static const struct {
 	{'s', C_RUN},
 	{OPT_STDERR_TO_STDOUT, C_RUN},
 	{'t', C_RUN},
+	{OPT_TEMPLATES, C_CLEANUP},
 	{OPT_WAIT, C_BOX},
 	{'w', C_RUN},
 	{'x', C_RUN},
@@ -135,6 +138,7 @@ static const struct {
 /* Mutually exclusive options (util-linux excl[] style). */
 static const int excl[][2] = {
 	{'r', OPT_STDERR_TO_STDOUT},
+	{'b', OPT_TEMPLATES},
 };
 
 void
@@ -149,6 +153,7 @@ cli_usage(FILE *f)
 		"  run      [-b N] [OPTIONS] -- PROGRAM [ARG...]\n"
 		"                                    run PROGRAM in box N\n"
 		"  cleanup  [-b N]                   remove box N and everything in it\n"
+		"  cleanup  --templates              remove box_root's mount templates\n"
 		"  check    [--mode M] [--json]      what this host supports, per mode\n"
 		"\n"
 		"Global options:\n"
@@ -168,6 +173,8 @@ cli_usage(FILE *f)
 		"                            SANDBOX_CODE_AND_PROCESS) (init, run, check)\n"
 		"      --wait                wait for a box in use instead of failing\n"
 		"                            (init, run, cleanup)\n"
+		"      --templates           remove box_root's mount templates, not a box\n"
+		"                            (cleanup)\n"
 		"\n"
 		"Run options:\n"
 		"      --engine DIR          bind DIR read-only at /root/common\n"
@@ -434,6 +441,9 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 		return 0;
 	case OPT_WAIT:
 		o->wait = true;
+		return 0;
+	case OPT_TEMPLATES:
+		o->templates = true;
 		return 0;
 	case 'q':
 		ap_verbosity = -1;

@@ -70,6 +70,7 @@ struct ap_opts {
 	char *meta_path;
 	enum meta_format meta_format;
 	bool wait;
+	bool templates; /* cleanup: the mount templates, not a box */
 	bool silent;
 	bool json;
 	int seccomp; /* -1: config, 0 off, 1 on */

@@ -6,7 +6,8 @@
  *   box_root, lock_root, first_uid, first_gid, num_boxes, mode   (no section)
  *   [limits]  mem, processes, open_files, fsize, stack, core, time, wall_time, extra_time
  *   [cgroup]  version, root, parent
- *   [sandbox] engine_path, code_path, etc_files, path, tmp_size, seccomp, hidepid
+ *   [sandbox] engine_path, code_path, etc_files, path, tmp_size, seccomp, hidepid,
+ *             mount_template
  *
  * Keys outside a section are also accepted with their section name as a
  * prefix-free alias when unambiguous (e.g. "cg_root"), so isolate's keys work.
@@ -224,6 +225,7 @@ static const struct conf_key {
 	{"sandbox", "tmp_size", parse_sz, offsetof(struct ap_conf, tmp_size)},
 	{"sandbox", "seccomp", parse_boolv, offsetof(struct ap_conf, seccomp)},
 	{"sandbox", "hidepid", parse_boolv, offsetof(struct ap_conf, hidepid)},
+	{"sandbox", "mount_template", parse_boolv, offsetof(struct ap_conf, mount_template)},
 	/* isolate's spelling of cgroup keys, accepted at top level */
 	{"", "cg_root", parse_abs_path, offsetof(struct ap_conf, cg_root)},
 	{"", "cg_parent", parse_rel_name, offsetof(struct ap_conf, cg_parent)},
@@ -282,6 +284,7 @@ conf_defaults(struct ap_conf *c)
 	c->tmp_size = 256ULL * 1024 * 1024;
 	c->seccomp = true;
 	c->hidepid = true;
+	c->mount_template = true;
 }
 
 void

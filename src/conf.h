@@ -46,6 +46,8 @@ struct ap_conf {
 	uint64_t tmp_size; /* bytes of the private /tmp */
 	bool seccomp;
 	bool hidepid;
+	bool mount_template; /* runs of the process modes start in box_root's template (template.h)
+			      */
 };
 
 /* Fill c with the built-in defaults (allocates; conf_free releases). */

@@ -26,6 +26,7 @@
 #include "plan.h"
 #include "seccomp.h"
 #include "spawn.h"
+#include "template.h"
 #include "util.h"
 
 enum {
@@ -167,6 +168,8 @@ cmd_cleanup(struct ctx *x)
 	struct cg cg = {0};
 	int r;
 
+	if (x->o.templates)
+		return template_remove_all(x->c.box_root, &x->e) < 0 ? fail(x) : 0;
 	r = open_box(x, &b);
 	if (r < 0)
 		goto out;

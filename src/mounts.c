@@ -33,6 +33,7 @@
 #include <linux/magic.h>
 
 #include "err.h"
+#include "mount-api.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------ */
@@ -339,41 +340,6 @@ mounts_rule_format(const struct mount_rule *r)
 /* ------------------------------------------------------------------------ */
 /* Building the root (the proxy, inside its user and mount namespaces)       */
 /* ------------------------------------------------------------------------ */
-
-/*
- * The mount attributes of mount_setattr(2).  Defined here rather than taken
- * from <sys/mount.h> (glibc >= 2.36) or <linux/mount.h> (which clashes with
- * it), so that the file builds on older headers too.
- */
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV  0x00000004
-#define MOUNT_ATTR_NOEXEC 0x00000008
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-/* open_tree(2) and move_mount(2) flags (Linux 5.2), for the same reason. */
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOVE_MOUNT_T_EMPTY_PATH
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-
-struct setattr_args {
-	uint64_t attr_set;
-	uint64_t attr_clr;
-	uint64_t propagation;
-	uint64_t userns_fd;
-};
 
 /* Sizes of the tmpfs filesystems apbox creates for itself. */
 #define ROOT_TMPFS_OPTS "mode=0755,size=4m,nr_inodes=4096"
@@ -710,8 +676,8 @@ set_attrs(int fd, const char *path, uint64_t attr, bool recursive)
 }
 
 /* Mount attributes for a bind or a filesystem from a rule's flags. */
-static uint64_t
-rule_attrs(unsigned flags)
+uint64_t
+mounts_rule_attrs(unsigned flags)
 {
 	/*
 	 * nosuid always: a setuid binary from the host must not gain anything
@@ -1050,7 +1016,7 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	const char *type = r->outside;
 	bool is_proc = strcmp(type, "proc") == 0;
 	bool is_tmpfs = strcmp(type, "tmpfs") == 0;
-	uint64_t attr = rule_attrs(r->flags);
+	uint64_t attr = mounts_rule_attrs(r->flags);
 	const char *data = NULL;
 	int ret;
 
@@ -1074,11 +1040,21 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	else if (strcmp(type, "devpts") == 0)
 		/* A private pty namespace, never the host's ptys. */
 		data = "newinstance,ptmxmode=0666,mode=0620";
-	ret = fresh_at(fd, type, attr_flags(attr), data);
+	/*
+	 * In a copy of the template, /proc/self (which fd targets need) is
+	 * the box's once this proc is mounted: it is mounted first, by its
+	 * path (below the template's own read-only root, no symlink).
+	 */
+	if (is_proc && b->plan->build == MOUNTS_BUILD_IN_TEMPLATE)
+		ret = mount_on(type, r->inside, type, attr_flags(attr), data);
+	else
+		ret = fresh_at(fd, type, attr_flags(attr), data);
 	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM))
 		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the
 		 * host. */
-		ret = fresh_at(fd, type, attr_flags(attr), NULL);
+		ret = b->plan->build == MOUNTS_BUILD_IN_TEMPLATE
+			      ? mount_on(type, r->inside, type, attr_flags(attr), NULL)
+			      : fresh_at(fd, type, attr_flags(attr), NULL);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount \"%s\" on \"%s\"", type, r->inside);
 	if (is_tmpfs && !(r->flags & MOUNTS_RW)) {
@@ -1107,7 +1083,7 @@ mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
 	int ret;
 
 	/* Writable by every box process (sticky, like /tmp); never suid or devices. */
-	ret = fresh_at(fd, "tmpfs", attr_flags(rule_attrs(r->flags | MOUNTS_RW)), data);
+	ret = fresh_at(fd, "tmpfs", attr_flags(mounts_rule_attrs(r->flags | MOUNTS_RW)), data);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
 	return 0;
@@ -1204,6 +1180,26 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * A bind in a copy of the template: the keeper cloned the source (with the
+ * box uid's permissions) and set its attributes before clone(); it is only
+ * attached here.
+ */
+static int
+attach_tree(int tree, int fd, const char *inside, struct ap_err *e)
+{
+#ifdef SYS_move_mount
+	if (tree >= 0 && syscall(SYS_move_mount, tree, "", fd, "",
+				 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+		return 0;
+	return ap_err_set(e, tree < 0 ? EBADF : errno, "cannot attach the bind on \"%s\"", inside);
+#else
+	(void) tree;
+	(void) fd;
+	return ap_err_set(e, ENOSYS, "cannot attach the bind on \"%s\"", inside);
+#endif
+}
+
 /* Step 4 for one rule. */
 static int
 apply_rule(struct build *b, size_t i, struct ap_err *e)
@@ -1221,14 +1217,16 @@ apply_rule(struct build *b, size_t i, struct ap_err *e)
 		return mount_tmp(b, i, fd, e);
 	if (r->flags & MOUNTS_FS)
 		return mount_fs(b, i, fd, e);
+	if (b->plan->build == MOUNTS_BUILD_IN_TEMPLATE)
+		return attach_tree(b->plan->trees[i], fd, r->inside, e);
 	if (b->srcfd[i] >= 0) {
 		char src[64];
 		fd_path(b->srcfd[i], src, sizeof(src));
 		return bind_at(b, src, fd, r->inside, !(r->flags & MOUNTS_NOREC),
-			       rule_attrs(r->flags), e);
+			       mounts_rule_attrs(r->flags), e);
 	}
 	return bind_at(b, r->outside, fd, r->inside, !(r->flags & MOUNTS_NOREC),
-		       rule_attrs(r->flags), e);
+		       mounts_rule_attrs(r->flags), e);
 }
 
 /* Step 2: the tmpfs that becomes "/"; returns a directory fd on it. */
@@ -1304,32 +1302,134 @@ enter_root(const struct build *b, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * MOUNTS_BUILD_TEMPLATE: does an earlier rule's mount hold rule i's mount
+ * point?  As covering_rule(), but a rule that is not static counts as
+ * mounted when it will be (it gets its point here, its mount at each run).
+ */
+static bool
+template_covered(const struct build *b, size_t i)
+{
+	const struct mount_rules *rs = b->plan->rules;
+	const char *in = rs->v[i].inside;
+
+	for (size_t j = i; j-- > 0;) {
+		size_t len = strlen(rs->v[j].inside);
+		bool mounted =
+			(rs->v[j].flags & MOUNTS_STATIC)
+				? b->kind[j] != POINT_SKIP && !(rs->v[j].flags & MOUNTS_SYMLINK)
+				: b->plan->points[j] != MOUNTS_POINT_NONE;
+
+		if (mounted && strncmp(rs->v[j].inside, in, len) == 0 && in[len] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* Step 3 of MOUNTS_BUILD_TEMPLATE for rule i. */
+static int
+prepare_template_point(struct build *b, size_t i, struct ap_err *e)
+{
+	const struct mount_rule *r = &b->plan->rules->v[i];
+	enum mounts_point pt = b->plan->points[i];
+	int ret;
+
+	if (r->flags & MOUNTS_STATIC)
+		return prepare_point(b, i, e);
+	b->kind[i] = POINT_SKIP; /* mounted by each run, not here */
+	if (pt == MOUNTS_POINT_NONE || template_covered(b, i))
+		return 0;
+	ret = make_point_fresh(b->rootfd, r->inside, pt == MOUNTS_POINT_FILE);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot create mount point \"%s\"", r->inside);
+	return 0;
+}
+
+/* The proc of the template maker's own pid namespace, on /proc. */
+static int
+mount_template_proc(const struct build *b, struct ap_err *e)
+{
+	cleanup_close int fd = open_beneath(b->rootfd, "/proc");
+	int ret;
+
+	if (fd < 0)
+		return ap_err_set(e, fd, "cannot open mount point \"/proc\"");
+	/* Read-write: a box's read-write proc must not be more than this one. */
+	ret = fresh_at(fd, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (ret < 0)
+		return ap_err_set(e, ret, "cannot mount \"proc\" on \"/proc\"");
+	return 0;
+}
+
+/* MOUNTS_BUILD_IN_TEMPLATE: the box's proc rule, applied before the others. */
+static long
+proc_rule(const struct mount_rules *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if ((rs->v[i].flags & MOUNTS_FS) && strcmp(rs->v[i].outside, "proc") == 0 &&
+		    strcmp(rs->v[i].inside, "/proc") == 0)
+			return (long) i;
+	return -1;
+}
+
 int
 mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 {
 	const struct mount_rules *rs = plan->rules;
 	struct build b = {.plan = plan, .rootfd = -1};
-	size_t i;
+	bool in_template = plan->build == MOUNTS_BUILD_IN_TEMPLATE;
+	long first = -1;
+	size_t i, k;
 	int ret;
 
-	/*
-	 * Step 1: nothing mounted from now on may propagate back to the host
-	 * (or to another box) through a shared peer group.
-	 */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return ap_err_set(e, errno, "cannot make mounts private");
-
-	TIMELINE("P: mounts private");
-	/* Step 2. */
-	ret = mount_root_tmpfs(plan->newroot, e);
-	if (ret < 0)
-		return ret;
-	b.rootfd = ret;
 	b.kind = xcalloc(rs->n, sizeof(*b.kind));
 	b.late_ro = xcalloc(rs->n, sizeof(*b.late_ro));
 	b.srcfd = xcalloc(rs->n, sizeof(*b.srcfd));
 	for (i = 0; i < rs->n; i++)
 		b.late_ro[i] = b.srcfd[i] = -1;
+
+	if (in_template) {
+		/*
+		 * A copy of the template: private already, its read-only root
+		 * is ours ("/"), every point exists.  Only the rules that are
+		 * not static are mounted; the keeper found their sources.
+		 */
+		ret = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (ret < 0) {
+			ret = ap_err_set(e, errno, "cannot open \"/\"");
+			goto out;
+		}
+		b.rootfd = ret;
+		for (i = 0; i < rs->n; i++) {
+			/* Static rules: mounted already (covering_rule() sees them), not here. */
+			if (rs->v[i].flags & MOUNTS_STATIC)
+				b.kind[i] =
+					(rs->v[i].flags & MOUNTS_SYMLINK) ? POINT_SKIP : POINT_DIR;
+			else
+				b.kind[i] = plan->points[i] == MOUNTS_POINT_NONE   ? POINT_SKIP
+					    : plan->points[i] == MOUNTS_POINT_FILE ? POINT_FILE
+										   : POINT_DIR;
+		}
+		first = proc_rule(rs);
+		TIMELINE("P: root tmpfs");
+		goto mount;
+	}
+
+	/*
+	 * Step 1: nothing mounted from now on may propagate back to the host
+	 * (or to another box) through a shared peer group.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		ret = ap_err_set(e, errno, "cannot make mounts private");
+		goto out;
+	}
+
+	TIMELINE("P: mounts private");
+	/* Step 2. */
+	ret = mount_root_tmpfs(plan->newroot, e);
+	if (ret < 0)
+		goto out;
+	b.rootfd = ret;
 
 	TIMELINE("P: root tmpfs");
 	/*
@@ -1337,15 +1437,24 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	 * writable; a missing source fails before anything is mounted.
 	 */
 	for (i = 0; i < rs->n; i++) {
-		ret = prepare_point(&b, i, e);
+		ret = plan->build == MOUNTS_BUILD_TEMPLATE ? prepare_template_point(&b, i, e)
+							   : prepare_point(&b, i, e);
 		if (ret < 0)
 			goto out;
 	}
 
+mount:
 	TIMELINE("P: mount points made");
-	/* Steps 4 and 5, in rule order: a later rule may mount inside an earlier one. */
-	for (i = 0; i < rs->n; i++) {
-		if (b.kind[i] == POINT_SKIP)
+	/*
+	 * Steps 4 and 5, in rule order: a later rule may mount inside an
+	 * earlier one.  In a copy of the template the box's proc comes first.
+	 */
+	for (k = 0; k <= rs->n; k++) {
+		if (k == 0 && first < 0)
+			continue;
+		i = k == 0 ? (size_t) first : k - 1;
+		if ((k > 0 && (long) i == first) || b.kind[i] == POINT_SKIP ||
+		    (in_template && (rs->v[i].flags & MOUNTS_STATIC)))
 			continue;
 		ret = apply_rule(&b, i, e);
 		if (ret < 0)
@@ -1362,10 +1471,18 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 			goto out;
 		}
 	}
+	if (plan->build == MOUNTS_BUILD_TEMPLATE && proc_rule(rs) >= 0) {
+		ret = mount_template_proc(&b, e);
+		if (ret < 0)
+			goto out;
+	}
 
 	TIMELINE("P: mounts made");
-	/* Steps 6 and 7. */
-	ret = enter_root(&b, e);
+	/* Steps 6 and 7 (a copy of the template is in its root already). */
+	if (in_template)
+		ret = chdir("/") < 0 ? ap_err_set(e, errno, "cannot change directory to \"/\"") : 0;
+	else
+		ret = enter_root(&b, e);
 out:
 	for (i = 0; i < rs->n; i++) {
 		if (b.late_ro[i] >= 0)
@@ -1376,7 +1493,8 @@ out:
 	free(b.late_ro);
 	free(b.srcfd);
 	free(b.kind);
-	(void) close(b.rootfd);
+	if (b.rootfd >= 0)
+		(void) close(b.rootfd);
 	return ret;
 }
 

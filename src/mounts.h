@@ -37,6 +37,7 @@ enum {
 	MOUNTS_NOREC = 1 << 6,	 /* bind without submounts (no MS_REC) */
 	MOUNTS_MINIDEV = 1 << 7, /* internal: apbox's minimal /dev (not settable by --dir) */
 	MOUNTS_SYMLINK = 1 << 8, /* internal: a symlink IN -> OUT in the new root, no mount */
+	MOUNTS_STATIC = 1 << 9,	 /* internal: a default rule the same for every box of box_root */
 };
 
 struct mount_rule {
@@ -78,6 +79,26 @@ void mounts_rules_free(struct mount_rules *rs);
  */
 char *mounts_rule_format(const struct mount_rule *r);
 
+/*
+ * The MOUNT_ATTR_* a bind or filesystem of a rule with these flags gets:
+ * nosuid always, nodev unless "dev", read-only unless "rw", noexec on "noexec".
+ */
+uint64_t mounts_rule_attrs(unsigned flags);
+
+/* How mounts_build_root() builds. */
+enum mounts_build {
+	MOUNTS_BUILD_FULL,	  /* every rule, in a copy of the host's mounts */
+	MOUNTS_BUILD_TEMPLATE,	  /* the template: static rules, the other rules' points, a proc */
+	MOUNTS_BUILD_IN_TEMPLATE, /* the rules that are not static, in a copy of the template */
+};
+
+/* Mount points of the rules that are not static, as the template makes them. */
+enum mounts_point {
+	MOUNTS_POINT_NONE, /* no point: a "maybe" bind whose source is missing */
+	MOUNTS_POINT_DIR,
+	MOUNTS_POINT_FILE,
+};
+
 /* What the inside process needs to build the root. */
 struct mounts_plan {
 	const char *newroot; /* host dir, existing, on which the tmpfs root is mounted */
@@ -85,6 +106,14 @@ struct mounts_plan {
 	uint64_t tmp_size; /* bytes for each MOUNTS_TMP tmpfs and /dev/shm (0: kernel default) */
 	bool hidepid;	   /* mount proc with hidepid=2 (falls back to none when refused) */
 	const char *guard; /* box_root: no symlink is followed in bind sources below it */
+	enum mounts_build build;
+	/*
+	 * Per rule, for the two template builds (see template.h): the point
+	 * each rule that is not static gets, and (IN_TEMPLATE) the keeper's
+	 * detached copy of a bind's source with its attributes set, or -1.
+	 */
+	const enum mounts_point *points;
+	const int *trees;
 };
 
 /*
@@ -117,6 +146,18 @@ struct mounts_plan {
  * must report and exit, never continue.
  */
 int mounts_build_root(const struct mounts_plan *plan, struct ap_err *e);
+/*
+ * plan->build says what mounts_build_root() builds.  MOUNTS_BUILD_TEMPLATE
+ * runs as root in a new mount namespace, as PID 1 of a new pid namespace
+ * (template.c): the root tmpfs with the static rules mounted, a mount point
+ * for every other rule no earlier rule covers (plan->points), a proc of its
+ * own pid namespace on /proc (a user namespace may mount a fresh proc only
+ * where one is fully visible), then pivot_root and "/" read-only.
+ * MOUNTS_BUILD_IN_TEMPLATE runs in the proxy, in a copy of that namespace
+ * (its root is the template's root already): the box's own proc on /proc
+ * first (fd targets need /proc/self), then every rule that is not static,
+ * in order, binds attached from plan->trees; no pivot.
+ */
 
 /*
  * Keep a namespace alive without a process: bind nsfile (/proc/self/ns/net)

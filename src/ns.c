@@ -115,8 +115,8 @@ fail:;
 	return r;
 }
 
-static int
-open_pinned(const char *target)
+int
+ns_open_pinned(const char *target)
 {
 	struct statfs sf;
 	int fd = open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -134,7 +134,7 @@ open_pinned(const char *target)
 int
 ns_net_pinned(const char *target, bool *made, struct ap_err *e)
 {
-	int fd = open_pinned(target), r;
+	int fd = ns_open_pinned(target), r;
 
 	*made = false;
 	if (fd != -ENOENT) {
@@ -145,7 +145,7 @@ ns_net_pinned(const char *target, bool *made, struct ap_err *e)
 	r = create_pinned(target, e);
 	if (r < 0)
 		return r;
-	fd = open_pinned(target);
+	fd = ns_open_pinned(target);
 	if (fd < 0) {
 		struct ap_err ignore;
 		(void) ns_net_unpin(target, &ignore);

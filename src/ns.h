@@ -30,5 +30,10 @@ int ns_loopback_up(struct ap_err *e);
  * filled); on error nothing is left.
  */
 int ns_net_pinned(const char *target, bool *made, struct ap_err *e);
+/*
+ * A namespace pinned on target, opened (O_NOFOLLOW) for setns(): -ENOENT
+ * also when target is a plain file (a pin a killed apbox never finished).
+ */
+int ns_open_pinned(const char *target);
 /* Undo a pin: unmount target and remove the file.  Returns 0 or -errno. */
 int ns_net_unpin(const char *target, struct ap_err *e);

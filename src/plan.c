@@ -131,14 +131,14 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
 	copied = may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0;
 	if (copied)
-		mounts_rules_put(rs, "/etc", dir, 0);
+		mounts_rules_put(rs, "/etc", dir, MOUNTS_STATIC);
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *p = NULL;
 
 		if (copied && !is_bind[i])
 			continue;
 		p = xasprintf("/etc/%s", names[i]);
-		mounts_rules_put(rs, p, p, MOUNTS_MAYBE);
+		mounts_rules_put(rs, p, p, MOUNTS_MAYBE | (copied ? MOUNTS_STATIC : 0));
 	}
 }
 
@@ -162,11 +162,11 @@ system_dir(struct mount_rules *rs, const char *dir, unsigned flags, bool may_lin
 		if (*t == '/')
 			t++;
 		if (strncmp(t, "usr/", 4) == 0 && strcmp(t + 4, dir + 1) == 0) {
-			mounts_rules_put(rs, dir, target, MOUNTS_SYMLINK);
+			mounts_rules_put(rs, dir, target, MOUNTS_SYMLINK | MOUNTS_STATIC);
 			return;
 		}
 	}
-	mounts_rules_put(rs, dir, dir, flags);
+	mounts_rules_put(rs, dir, dir, flags | MOUNTS_STATIC);
 }
 
 static void
@@ -177,7 +177,7 @@ default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box 
 	system_dir(rs, "/bin", 0, may_link);
 	system_dir(rs, "/lib", 0, may_link);
 	system_dir(rs, "/lib64", MOUNTS_MAYBE, may_link);
-	mounts_rules_put(rs, "/usr", "/usr", 0);
+	mounts_rules_put(rs, "/usr", "/usr", MOUNTS_STATIC);
 	etc_rules(rs, c, b, may_copy_etc);
 	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
 	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
@@ -188,7 +188,7 @@ default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box 
 		 * /dev/shm (the host's would be a channel between boxes) is a link
 		 * to the run's own /tmp: one tmpfs fewer to make and tear down.
 		 */
-		mounts_rules_put(rs, "/dev", b->dev, MOUNTS_DEV | MOUNTS_NOEXEC);
+		mounts_rules_put(rs, "/dev", b->dev, MOUNTS_DEV | MOUNTS_NOEXEC | MOUNTS_STATIC);
 		mounts_rules_put(rs, "/dev/pts", "devpts",
 				 MOUNTS_FS | MOUNTS_RW | MOUNTS_DEV | MOUNTS_NOEXEC);
 	} else {
@@ -327,6 +327,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->map_gid = b->host_gid;
 	p->stdin_fd = p->stdout_fd = p->stderr_fd = -1;
 	p->netns_fd = -1;
+	p->template_fd = -1;
 	if ((p->ns_flags & CLONE_NEWNET) && !b->rootless) {
 		/*
 		 * The box's own network namespace: made by the first run that
@@ -452,6 +453,10 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		if (r < 0)
 			return r;
 	}
+	if (newroot) {
+		template_prepare(p, &ps->tpl, b, c);
+		TIMELINE("run: template opened");
+	}
 	return 0;
 }
 
@@ -468,6 +473,7 @@ plan_free(struct plan_store *ps)
 		ap_seccomp_free(ps->filter);
 	if (ps->run.netns_fd >= 0)
 		(void) close(ps->run.netns_fd);
+	template_run_free(&ps->tpl);
 
 	memset(ps, 0, sizeof(*ps));
 }

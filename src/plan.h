@@ -7,6 +7,7 @@
 #pragma once
 
 #include "spawn.h"
+#include "template.h"
 
 struct ap_conf;
 struct ap_err;
@@ -22,6 +23,7 @@ struct plan_store {
 	char *hostname;
 	char *cwd;
 	struct seccomp_filter *filter;
+	struct template_run tpl;
 };
 
 /* Resolve the mode by precedence: built-in < config < $AP_EXECUTION_MODE < box < CLI. */

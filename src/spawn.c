@@ -625,6 +625,34 @@ read_reports(int fd, struct report *err_rep, struct report *status_rep)
 	return n < 0 ? -errno : 0;
 }
 
+/* Where the keeper was before it entered the mount template. */
+struct home {
+	int mnt, root, cwd;
+	bool away; /* in the template now */
+};
+
+/* Back to our mount namespace, root and working directory. */
+static bool
+go_home(struct home *h)
+{
+	if (setns(h->mnt, CLONE_NEWNS) < 0 || fchdir(h->root) < 0 || chroot(".") < 0 ||
+	    fchdir(h->cwd) < 0)
+		return false;
+	h->away = false;
+	return true;
+}
+
+static void
+close_home(struct home *h)
+{
+	if (h->mnt >= 0)
+		(void) close(h->mnt);
+	if (h->root >= 0)
+		(void) close(h->root);
+	if (h->cwd >= 0)
+		(void) close(h->cwd);
+}
+
 int
 spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 {
@@ -635,6 +663,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
 	int interrupted = 0, st = 0, ret = 0, orig_net = -1, cgfd;
+	struct home home = {-1, -1, -1, false};
 	pid_t pid;
 
 	(void) sigemptyset(&set);
@@ -667,6 +696,20 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (ret < 0)
 			goto out;
 	}
+	if (p->template_fd >= 0) {
+		/*
+		 * The proxy is born in a copy of box_root's template: we step
+		 * into it for the clone (which sets our root and working
+		 * directory to its root) and straight back to ours.
+		 */
+		home.mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		home.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		home.cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (home.mnt < 0 || home.root < 0 || home.cwd < 0) {
+			ret = ap_err_set(e, errno, "cannot enter the mount template");
+			goto out;
+		}
+	}
 	start = now_ms();
 	if (p->netns_fd >= 0) {
 		/*
@@ -679,10 +722,33 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 			goto out;
 		}
 	}
+	if (home.mnt >= 0) {
+		/* Last: in the template, /proc is not ours. */
+		if (setns(p->template_fd, CLONE_NEWNS) < 0) {
+			ret = ap_err_set(e, errno, "cannot enter the mount template");
+			if (orig_net >= 0 && setns(orig_net, CLONE_NEWNET) < 0)
+				abort(); /* never go on in the box's network */
+			goto out;
+		}
+		home.away = true;
+	}
 	cgfd = cg_clone_fd(p->cg);
 	TIMELINE("run: cgroup ready");
 	pid = clone_proxy(p, cgfd);
 	TIMELINE("run: cloned");
+	if (home.away && pid != 0) {
+		int en = errno;
+		if (!go_home(&home)) {
+			/* Never go on in the template: kill what we made and fail. */
+			if (pid > 0) {
+				(void) kill(pid, SIGKILL);
+				(void) waitpid(pid, NULL, 0);
+			}
+			ret = ap_err_set(e, errno, "cannot return to apbox's mount namespace");
+			goto out;
+		}
+		errno = en;
+	}
 	if (orig_net >= 0 && pid != 0) {
 		int en = errno;
 		if (setns(orig_net, CLONE_NEWNET) < 0) {
@@ -708,6 +774,13 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	if (pid == 0) {
 		(void) close(syncp[1]);
 		(void) close(repp[0]);
+		/* The way back to the host's mounts and network is the keeper's, never the box's.
+		 */
+		close_home(&home);
+		if (orig_net >= 0)
+			(void) close(orig_net);
+		if (p->template_fd >= 0)
+			(void) close(p->template_fd);
 		proxy(p, syncp[0], repp[1]);
 		_exit(AP_EXIT_FAIL);
 	}
@@ -900,6 +973,10 @@ out:
 		(void) close(repp[1]);
 	if (orig_net >= 0)
 		(void) close(orig_net);
+	if (home.away && !go_home(&home))
+		/* Nothing of ours may go on in the template: there is no way back. */
+		abort();
+	close_home(&home);
 	(void) sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }

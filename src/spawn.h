@@ -40,7 +40,8 @@ struct run_plan {
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
 	const struct seccomp_filter *filter; /* NULL: none */
 	int netns_fd;			     /* the box's pinned network namespace to join, or -1 */
-	bool netns_made;		     /* this run made and pinned it (plan_build()) */
+	int template_fd; /* box_root's template mount namespace to clone in, or -1 */
+	bool netns_made; /* this run made and pinned it (plan_build()) */
 	bool rootless;
 	uid_t uid; /* ids the program runs as (inside view) */
 	gid_t gid;

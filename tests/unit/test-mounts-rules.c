@@ -17,6 +17,7 @@
 #include "err.h"
 #include "mounts.h"
 #include "tap.h"
+#include "template.h"
 
 /* Parse spec; on success check IN, OUT (NULL allowed), flags and is_delete. */
 static void
@@ -308,6 +309,80 @@ test_list_below(void)
 	unlink(path);
 }
 
+/* The default rules of a root box in a process mode, as plan.c puts them. */
+static void
+default_rules(struct mount_rules *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	mounts_rules_put(rs, "/box", "/var/lib/apbox/3/box", MOUNTS_RW);
+	mounts_rules_put(rs, "/bin", "usr/bin", MOUNTS_SYMLINK | MOUNTS_STATIC);
+	mounts_rules_put(rs, "/usr", "/usr", MOUNTS_STATIC);
+	mounts_rules_put(rs, "/etc", "/var/lib/apbox/.etc-1", MOUNTS_STATIC);
+	mounts_rules_put(rs, "/etc/ssl", "/etc/ssl", MOUNTS_MAYBE | MOUNTS_STATIC);
+	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
+	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
+	mounts_rules_put(rs, "/dev", "/var/lib/apbox/.dev2",
+			 MOUNTS_DEV | MOUNTS_NOEXEC | MOUNTS_STATIC);
+	mounts_rules_put(rs, "/dev/pts", "devpts", MOUNTS_FS | MOUNTS_RW | MOUNTS_DEV);
+}
+
+/* Which rule sets the mount template can hold (template_fits()). */
+static void
+test_template_fits(void)
+{
+	struct mount_rules rs;
+	struct ap_err e = {0};
+
+	default_rules(&rs);
+	tap_ok(template_fits(&rs), "template: the defaults fit");
+	TAP_IS_INT(mounts_rules_add(&rs, "/data=/srv/data:rw", &e), 0, "template: add /data");
+	TAP_IS_INT(mounts_rules_add(&rs, "/usr/local/x=/opt/x", &e), 0, "template: add below /usr");
+	tap_ok(template_fits(&rs),
+	       "template: the run's binds, top level or below a static one, fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "proc=", &e), 0, "template: delete /proc");
+	tap_ok(!template_fits(&rs), "template: no proc: no template (none to carry one for)");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/p2=proc:fs", &e), 0, "template: a second proc");
+	tap_ok(!template_fits(&rs), "template: a proc elsewhere does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/proc/x=/x", &e), 0, "template: a bind below /proc");
+	tap_ok(!template_fits(&rs), "template: a rule below /proc does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/sys=sysfs:fs", &e), 0, "template: sysfs");
+	tap_ok(!template_fits(&rs), "template: sysfs does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/data=/srv:norec", &e), 0, "template: norec");
+	tap_ok(!template_fits(&rs), "template: a norec bind does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/etc=/srv/etc", &e), 0, "template: the caller's /etc");
+	tap_ok(!template_fits(&rs), "template: a static rule below the run's does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	TAP_IS_INT(mounts_rules_add(&rs, "/dev=/srv/dev:dev", &e), 0,
+		   "template: the caller's /dev");
+	tap_ok(!template_fits(&rs), "template: no static /dev does not fit");
+	mounts_rules_free(&rs);
+
+	default_rules(&rs);
+	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
+	tap_ok(!template_fits(&rs), "template: the per-run minimal /dev does not fit");
+	mounts_rules_free(&rs);
+}
+
 int
 main(void)
 {
@@ -317,5 +392,6 @@ main(void)
 	test_add_replace_delete();
 	test_format();
 	test_list_below();
+	test_template_fits();
 	return tap_done();
 }
