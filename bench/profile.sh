@@ -46,6 +46,7 @@ cleanup() {
 	local b d
 	for b in 1 3; do "$APBOX" --config "$conf" cleanup -b "$b" >/dev/null 2>&1 || true; done
 	"$APBOX" --config "$work/nocg.conf" cleanup -b 4 >/dev/null 2>&1 || true
+	"$APBOX" --config "$conf" cleanup --templates >/dev/null 2>&1 || true
 	for d in /sys/fs/cgroup/"$cg_top" /sys/fs/cgroup/*/"$cg_top"; do
 		[ -d "$d" ] || continue
 		rmdir "$d/prof-$$"/box-* "$d/prof-$$" "$d" 2>/dev/null || true

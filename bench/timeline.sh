@@ -49,6 +49,7 @@ AB=("$work/build/src/apbox" --config "$conf")
 cleanup() {
 	local d
 	[ -x "${AB[0]}" ] && for b in 1 2; do "${AB[@]}" cleanup -b "$b" >/dev/null 2>&1 || true; done
+	[ -x "${AB[0]}" ] && { "${AB[@]}" cleanup --templates >/dev/null 2>&1 || true; }
 	for d in /sys/fs/cgroup/"$cg_top" /sys/fs/cgroup/*/"$cg_top"; do
 		[ -d "$d" ] || continue
 		rmdir "$d/timeline-$$"/box-* "$d/timeline-$$" "$d" 2>/dev/null || true

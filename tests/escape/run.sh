@@ -90,6 +90,7 @@ teardown() {
 	for c in "${BOXES[@]}"; do
 		APBOX_CONFIG=$WORLD/apbox.conf "$APBOX" cleanup -b "$c" >/dev/null 2>&1
 	done
+	APBOX_CONFIG=$WORLD/apbox.conf "$APBOX" cleanup --templates >/dev/null 2>&1
 	if [ -n "${ROOTLESS_APBOX:-}" ]; then
 		for c in 5 6; do APBOX_CONFIG=$WORLD/rootless.conf "$ROOTLESS_APBOX" cleanup -b "$c" >/dev/null 2>&1; done
 	fi

@@ -86,6 +86,10 @@ teardown_world() {
 	local c
 	[ -n "${WORLD:-}" ] || return 0
 	"$APBOX" cleanup -b "$BOX" >/dev/null 2>&1 || true
+	# box_root's mount template (root only), then anything a failed test left mounted.
+	"${REAL_APBOX:-$APBOX}" cleanup --templates >/dev/null 2>&1 || true
+	awk -v w="$WORLD/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+		while read -r c; do umount -l "$c" 2>/dev/null || true; done
 	for c in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
 		[ -d "$c" ] || continue
 		find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true
@@ -144,8 +148,11 @@ setup_engine() {
 	chmod -R a+rX "$ENGINE" "$CODE"
 }
 
-# The host's mounts that involve this test's world (its boxes, binds, probes).
-# Other test files run in parallel and mount things of their own elsewhere.
+# The host's mounts that involve this test's world (its boxes, binds, probes),
+# but box_root's mount template (tests/34-template.bats checks that one): a
+# cache of box_root, like the /etc copy, which the first process-mode run
+# makes.  Other test files run in parallel and mount things elsewhere.
 host_mounts() {
-	grep -F "$WORLD" /proc/self/mountinfo | awk '{print $5, $9, $10}' | sort
+	grep -F "$WORLD" /proc/self/mountinfo |
+		awk -v t="${BOX_ROOT:-$WORLD/boxes}/.tpl-" 'index($5, t) != 1 {print $5, $9, $10}' | sort
 }

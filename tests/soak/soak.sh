@@ -60,6 +60,7 @@ cleanup_world() {
 	for b in "$BOX_ROOT"/*; do
 		[ -e "$b" ] && "$APBOX" cleanup -b "${b##*/}" >/dev/null 2>&1
 	done
+	"$APBOX" cleanup --templates >/dev/null 2>&1
 	for c in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
 		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
@@ -70,7 +71,9 @@ trap cleanup_world EXIT
 # ---- the counts -----------------------------------------------------------
 
 count_mounts() { wc -l </proc/self/mountinfo; }
-count_world_mounts() { grep -cF "$WORLD" /proc/self/mountinfo; }
+# box_root's mount template is box_root's, one for all runs: counted apart.
+count_world_mounts() { grep -F "$WORLD" /proc/self/mountinfo | grep -cvF "$BOX_ROOT/.tpl-"; }
+count_templates() { grep -cF "$BOX_ROOT/.tpl-" /proc/self/mountinfo; }
 count_cgroups() {
 	local c n=0
 	for c in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
@@ -194,7 +197,7 @@ report_runs() {
 }
 
 cleanup_boxes() {
-	local phase=$1 b cg wm dirs procs
+	local phase=$1 b cg wm dirs procs tpl
 	shift
 	for b in "$@"; do
 		"$APBOX" cleanup -b "$b" >/dev/null || bad "cleanup of box $b failed"
@@ -206,7 +209,9 @@ cleanup_boxes() {
 		[ "$cg$wm$procs$dirs" = 0000 ] && break
 		sleep 0.05
 	done
-	say "$phase after cleanup: cgroups $cg, world mounts $wm, box dirs $dirs, box-uid processes $procs"
+	tpl=$(count_templates)
+	say "$phase after cleanup: cgroups $cg, world mounts $wm, box dirs $dirs, box-uid processes $procs, mount templates $tpl"
+	[ "$tpl" -le 1 ] || bad "$phase: $tpl mount templates (one per box_root at most)"
 	[ "$cg" -eq 0 ] || bad "$phase: cgroups left after cleanup"
 	[ "$wm" -eq 0 ] || bad "$phase: mounts left after cleanup"
 	[ "$dirs" -eq 0 ] || bad "$phase: box dirs left"

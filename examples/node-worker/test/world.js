@@ -4,6 +4,7 @@
 // apbox through APBOX_CONFIG, and removed afterwards.
 'use strict';
 
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -54,6 +55,8 @@ function makeWorld() {
 		config,
 		env,
 		cleanup() {
+			// box_root's mount template (root only) is a mount: unpin it first.
+			spawnSync(process.env.APBOX, ['cleanup', '--templates'], { env, stdio: 'ignore' });
 			for (const base of cgroupBases()) removeCgroupTree(path.join(base, cgParent));
 			fs.rmSync(dir, { recursive: true, force: true });
 		},
