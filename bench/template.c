@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * template: what a run would save if the static part of the box's tree
- * lived in a mount namespace made once (a "template", pinned like a box's
- * network namespace) instead of being built by every run.  A measurement of
- * a design apbox does not implement (bench/README.md, "What is left"), run
- * by hand, as root, not by bench/run.
+ * template: what a run saves when the static part of the box's tree lives
+ * in a mount namespace made once (a "template", pinned like a box's network
+ * namespace) instead of being built by every run: the measurement that
+ * decided apbox's own template (src/template.c), kept to repeat it on
+ * other kernels.  Run by hand, as root, not by bench/run.
  *
  * Two ways to run /usr/bin/true in user, pid, mount, UTS and IPC namespaces
  * with a tree like a box's (/usr, /etc and a /dev directory bound

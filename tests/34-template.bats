@@ -162,3 +162,31 @@ pins() {
 	! grep -qx '/' <<<"$links" || fail "the proxy holds the host's root: $links"
 	! grep -q '^mnt:' <<<"$links" || fail "the proxy holds a mount namespace: $links"
 }
+
+@test "template: a shared source made again gets a new template" {
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/true
+	run -0 pins
+	local first=$output
+	# The device nodes made again (a new inode): the old template binds the old ones.
+	"$APBOX" cleanup -b "$BOX" >/dev/null
+	rm -rf "$BOX_ROOT/.dev2"
+	init_box --mode process
+	[ -d "$BOX_ROOT/.dev2" ] || skip "init made no .dev2 here"
+	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/sh -c 'echo x >/dev/null && echo ok'
+	assert_output ok
+	run -0 pins
+	[ "${#lines[@]}" -eq 1 ] || fail "pins: $output"
+	[ "$output" != "$first" ] || fail "the old template is still used"
+}
+
+@test "template: when it cannot be made, the run builds its root itself" {
+	init_box --mode process
+	mkdir "$BOX_ROOT/.tpl.lock"
+	run -0 --separate-stderr "$APBOX" -v run -b "$BOX" --mode process -- /bin/sh -c 'stat -c %u /'
+	assert_output "$(host_box_uid)"
+	[[ "$stderr" == *"no mount template (cannot lock"* ]] || fail "stderr: $stderr"
+	run -0 pins
+	assert_output ""
+	rmdir "$BOX_ROOT/.tpl.lock"
+}
