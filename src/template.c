@@ -104,9 +104,10 @@ hash_line(uint64_t h, const char *s)
 }
 
 /*
- * The template's name: the rules in order (each static one with the device
- * and inode of its source, or "-" when it is missing), and the point each
- * other rule gets.
+ * The template's name: the static rules (each with the device and inode of
+ * its source, or "-" when it is missing) and where the other rules go and
+ * the point each gets, in order; never the other rules' sources, which
+ * differ from box to box (/box) and run to run.
  */
 static uint64_t
 template_hash(const struct mount_rules *rs, const enum mounts_point *points)
@@ -115,7 +116,7 @@ template_hash(const struct mount_rules *rs, const enum mounts_point *points)
 
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct mount_rule *r = &rs->v[i];
-		cleanup_free char *f = mounts_rule_format(r);
+		cleanup_free char *f = (r->flags & MOUNTS_STATIC) ? mounts_rule_format(r) : NULL;
 		char id[80] = "-";
 		struct stat st;
 
@@ -127,7 +128,7 @@ template_hash(const struct mount_rules *rs, const enum mounts_point *points)
 			h = hash_line(hash_line(hash_line(h, "s"), f), id);
 		} else {
 			(void) snprintf(id, sizeof(id), "%d", (int) points[i]);
-			h = hash_line(hash_line(hash_line(h, "r"), f), id);
+			h = hash_line(hash_line(hash_line(h, "r"), r->inside), id);
 		}
 	}
 	return h;

@@ -143,6 +143,11 @@ pins() {
 	wait "$b" || fail "second run: $(cat "$WORLD/b.out")"
 	run -0 pins
 	[ "${#lines[@]}" -eq 1 ] || fail "pins: $output"
+	# The boxes share it: neither makes another (a box's own paths are not in its name).
+	for b in "$BOX" "$OTHER" "$BOX"; do
+		run -0 --separate-stderr "$APBOX" -v run -b "$b" --mode process -- /bin/true
+		[[ "$stderr" != *"made the mount template"* ]] || fail "box $b made one: $stderr"
+	done
 }
 
 @test "template: the proxy keeps no way back to the host's mounts" {
