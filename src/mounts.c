@@ -1411,7 +1411,7 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 										   : POINT_DIR;
 		}
 		first = proc_rule(rs);
-		TIMELINE("P: root tmpfs");
+		TIMELINE("P: template root opened");
 		goto mount;
 	}
 
