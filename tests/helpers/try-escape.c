@@ -65,6 +65,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -108,7 +109,7 @@ usage(void)
 		"       ptrace PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
 		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds |\n"
 		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
-		"       listen-unix @NAME SECONDS\n");
+		"       listen-unix @NAME SECONDS | umount PATH\n");
 	return EXIT_USAGE;
 }
 
@@ -211,6 +212,20 @@ do_ptrace(const char *arg)
 	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
 		return fail(errno);
 	return ok();
+}
+
+/*
+ * umount2() of PATH, then its lazy form: "ok" when either took PATH off.
+ * Only ever called by an attack that checked it runs in a box.
+ */
+static int
+do_umount(const char *path)
+{
+	if (umount2(path, UMOUNT_NOFOLLOW) == 0)
+		return ok();
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		return ok();
+	return fail_at("umount2", errno);
 }
 
 static int
@@ -745,6 +760,8 @@ main(int argc, char **argv)
 			return do_nofile(a);
 		if (strcmp(cmd, "syscall") == 0)
 			return do_syscall(a);
+		if (strcmp(cmd, "umount") == 0)
+			return do_umount(a);
 	} else if (argc == 4) {
 		if (strcmp(cmd, "connect") == 0)
 			return do_connect(argv[2], argv[3]);
