@@ -138,6 +138,9 @@ template_hash(const struct mount_rules *rs, const enum mounts_point *points)
 struct saved_ids {
 	gid_t *groups;
 	int n;
+	uid_t fsuid;
+	gid_t fsgid;
+	bool switched;
 };
 
 static int
@@ -147,10 +150,17 @@ as_box(struct saved_ids *s, uid_t uid, gid_t gid)
 	if (s->n < 0)
 		return -errno;
 	s->groups = xcalloc((size_t) s->n + 1, sizeof(gid_t));
-	if (getgroups(s->n, s->groups) < 0 || setgroups(0, NULL) < 0)
-		return -errno;
-	(void) setfsgid(gid);
-	(void) setfsuid(uid);
+	if (getgroups(s->n, s->groups) < 0 || setgroups(0, NULL) < 0) {
+		int en = errno;
+
+		/* The groups are as they were: nothing to put back. */
+		free(s->groups);
+		s->groups = NULL;
+		return -en;
+	}
+	s->fsgid = (gid_t) setfsgid(gid);
+	s->fsuid = (uid_t) setfsuid(uid);
+	s->switched = true;
 	/* setfs*id() report no error: they answer the previous value. */
 	if ((uid_t) setfsuid(uid) != uid || (gid_t) setfsgid(gid) != gid)
 		return -EPERM;
@@ -160,8 +170,10 @@ as_box(struct saved_ids *s, uid_t uid, gid_t gid)
 static void
 back_to_root(struct saved_ids *s)
 {
-	(void) setfsuid(0);
-	(void) setfsgid(0);
+	if (s->switched) {
+		(void) setfsuid(s->fsuid);
+		(void) setfsgid(s->fsgid);
+	}
 	if (s->groups && setgroups((size_t) s->n, s->groups) < 0)
 		abort(); /* never run on with the box's groups */
 	free(s->groups);
