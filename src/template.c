@@ -268,9 +268,9 @@ open_sources(const struct run_plan *p, struct template_run *t)
 	return ret;
 }
 
-/* Unpin and remove box_root's templates other than keep (a name, or NULL). */
+/* Unpin and remove every template of box_root (root, open as rootfd). */
 static int
-remove_others(int rootfd, const char *root, const char *keep, struct ap_err *e)
+remove_templates(int rootfd, const char *root, struct ap_err *e)
 {
 	cleanup_close int dfd = dup(rootfd);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -283,8 +283,7 @@ remove_others(int rootfd, const char *root, const char *keep, struct ap_err *e)
 	while ((de = readdir(d))) {
 		cleanup_free char *path = NULL;
 
-		if (strncmp(de->d_name, PIN_PREFIX, strlen(PIN_PREFIX)) != 0 ||
-		    (keep && strcmp(de->d_name, keep) == 0))
+		if (strncmp(de->d_name, PIN_PREFIX, strlen(PIN_PREFIX)) != 0)
 			continue;
 		path = xasprintf("%s/%s", root, de->d_name);
 		ret = ns_net_unpin(path, e);
@@ -306,7 +305,7 @@ template_remove_all(const char *box_root, struct ap_err *e)
 	lock = openat(rootfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		return ap_err_set(e, errno, "cannot lock \"%s/%s\"", box_root, LOCK_NAME);
-	return remove_others(rootfd, box_root, NULL, e);
+	return remove_templates(rootfd, box_root, e);
 }
 
 /*
@@ -412,7 +411,7 @@ open_template(const struct run_plan *p, const struct template_run *t, const char
 	if (fd != -ENOENT)
 		return fd < 0 ? ap_err_set(e, -fd, "cannot open \"%s\"", path) : fd;
 	/* One template per box_root: the others' rule sets or sources are gone. */
-	ret = remove_others(rootfd, root, NULL, e);
+	ret = remove_templates(rootfd, root, e);
 	if (ret < 0)
 		return ret;
 	ret = make_template(p, t, path, e);
