@@ -6,9 +6,10 @@
  * <box_root>/.tpl-<hash>.  The keeper enters it for the clone() of a run, so
  * the proxy starts in a copy of it and mounts only the run's own rules: no
  * copy of the host's mounts, no root tmpfs, no pivot_root.  The hash names
- * the rules, the mount points of the other rules and the identity (device
- * and inode) of every static source: a changed rule set or a source made
- * again gets a new template, which replaces the old one.
+ * the static rules with the identity (device and inode) of each source, and
+ * where the other rules go with the point each gets, never their sources:
+ * every box shares one; a changed rule set or a source made again gets a
+ * new template, which replaces the old one.
  *
  * Root only (not rootless), and only for rule sets it can build (see
  * template_fits()); everything else, and any failure on the way, keeps the
