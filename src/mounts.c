@@ -705,6 +705,20 @@ rule_is_own_fs(const struct mount_rule *r)
 }
 
 /*
+ * Is rule j mounted (or, for a template, going to be)?  The template maker
+ * mounts only the static rules, but every other rule with a point gets its
+ * mount at each run.
+ */
+static bool
+counts_as_mounted(const struct build *b, size_t j)
+{
+	if (b->plan->build == MOUNTS_BUILD_TEMPLATE &&
+	    !(b->plan->rules->v[j].flags & MOUNTS_STATIC))
+		return b->plan->points[j] != MOUNTS_POINT_NONE;
+	return b->kind[j] != POINT_SKIP;
+}
+
+/*
  * The rule whose mount holds rule i's mount point: the last rule mounted
  * before i whose IN is a parent of i's IN, or -1 for the root tmpfs.
  */
@@ -712,16 +726,10 @@ static long
 covering_rule(const struct build *b, size_t i)
 {
 	const struct mount_rules *rs = b->plan->rules;
-	const char *in = rs->v[i].inside;
 
-	for (size_t j = i; j-- > 0;) {
-		size_t len = strlen(rs->v[j].inside);
-
-		if (b->kind[j] == POINT_SKIP)
-			continue;
-		if (strncmp(rs->v[j].inside, in, len) == 0 && in[len] == '/')
+	for (size_t j = i; j-- > 0;)
+		if (counts_as_mounted(b, j) && path_below(rs->v[i].inside, rs->v[j].inside))
 			return (long) j;
-	}
 	return -1;
 }
 
@@ -752,7 +760,6 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 	if (is_bind) {
 		struct stat st;
 		const char *g = b->plan->guard;
-		size_t gn = g ? strlen(g) : 0;
 		int sr;
 
 		/*
@@ -760,7 +767,7 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 		 * have planted symlinks (a previous run's /box/data -> /): resolve it
 		 * without following any, and bind exactly what was found.
 		 */
-		if (g && strncmp(r->outside, g, gn) == 0 && r->outside[gn] == '/') {
+		if (g && path_below(r->outside, g)) {
 			int fd = open_guarded(r->outside, g, O_PATH, 0);
 			if (fd == -ELOOP || fd == -EXDEV)
 				return ap_err_set(e, ELOOP,
@@ -1018,6 +1025,7 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	bool is_tmpfs = strcmp(type, "tmpfs") == 0;
 	uint64_t attr = mounts_rule_attrs(r->flags);
 	const char *data = NULL;
+	char target[64];
 	int ret;
 
 	/*
@@ -1046,15 +1054,14 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	 * path (below the template's own read-only root, no symlink).
 	 */
 	if (is_proc && b->plan->build == MOUNTS_BUILD_IN_TEMPLATE)
-		ret = mount_on(type, r->inside, type, attr_flags(attr), data);
+		(void) snprintf(target, sizeof(target), "%s", r->inside);
 	else
-		ret = fresh_at(fd, type, attr_flags(attr), data);
+		fd_path(fd, target, sizeof(target));
+	ret = mount_on(type, target, type, attr_flags(attr), data);
 	if (ret < 0 && is_proc && b->plan->hidepid && (ret == -EINVAL || ret == -EPERM))
 		/* Some user-namespace setups refuse hidepid: the pid namespace still hides the
 		 * host. */
-		ret = b->plan->build == MOUNTS_BUILD_IN_TEMPLATE
-			      ? mount_on(type, r->inside, type, attr_flags(attr), NULL)
-			      : fresh_at(fd, type, attr_flags(attr), NULL);
+		ret = mount_on(type, target, type, attr_flags(attr), NULL);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount \"%s\" on \"%s\"", type, r->inside);
 	if (is_tmpfs && !(r->flags & MOUNTS_RW)) {
@@ -1302,30 +1309,6 @@ enter_root(const struct build *b, struct ap_err *e)
 	return 0;
 }
 
-/*
- * MOUNTS_BUILD_TEMPLATE: does an earlier rule's mount hold rule i's mount
- * point?  As covering_rule(), but a rule that is not static counts as
- * mounted when it will be (it gets its point here, its mount at each run).
- */
-static bool
-template_covered(const struct build *b, size_t i)
-{
-	const struct mount_rules *rs = b->plan->rules;
-	const char *in = rs->v[i].inside;
-
-	for (size_t j = i; j-- > 0;) {
-		size_t len = strlen(rs->v[j].inside);
-		bool mounted =
-			(rs->v[j].flags & MOUNTS_STATIC)
-				? b->kind[j] != POINT_SKIP && !(rs->v[j].flags & MOUNTS_SYMLINK)
-				: b->plan->points[j] != MOUNTS_POINT_NONE;
-
-		if (mounted && strncmp(rs->v[j].inside, in, len) == 0 && in[len] == '/')
-			return true;
-	}
-	return false;
-}
-
 /* Step 3 of MOUNTS_BUILD_TEMPLATE for rule i. */
 static int
 prepare_template_point(struct build *b, size_t i, struct ap_err *e)
@@ -1337,7 +1320,7 @@ prepare_template_point(struct build *b, size_t i, struct ap_err *e)
 	if (r->flags & MOUNTS_STATIC)
 		return prepare_point(b, i, e);
 	b->kind[i] = POINT_SKIP; /* mounted by each run, not here */
-	if (pt == MOUNTS_POINT_NONE || template_covered(b, i))
+	if (pt == MOUNTS_POINT_NONE || covering_rule(b, i) >= 0)
 		return 0;
 	ret = make_point_fresh(b->rootfd, r->inside, pt == MOUNTS_POINT_FILE);
 	if (ret < 0)
@@ -1372,14 +1355,81 @@ proc_rule(const struct mount_rules *rs)
 	return -1;
 }
 
+/*
+ * Steps 1-3 in a copy of the template: private already, its read-only root
+ * is ours ("/"), every point exists.  The static rules count as mounted
+ * (covering_rule() sees them), and are not mounted again.
+ */
+static int
+open_template_root(struct build *b, struct ap_err *e)
+{
+	const struct mounts_plan *plan = b->plan;
+
+	b->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->rootfd < 0)
+		return ap_err_set(e, errno, "cannot open \"/\"");
+	for (size_t i = 0; i < plan->rules->n; i++) {
+		unsigned flags = plan->rules->v[i].flags;
+
+		if (flags & MOUNTS_STATIC)
+			b->kind[i] = (flags & MOUNTS_SYMLINK) ? POINT_SKIP : POINT_DIR;
+		else
+			b->kind[i] = plan->points[i] == MOUNTS_POINT_NONE   ? POINT_SKIP
+				     : plan->points[i] == MOUNTS_POINT_FILE ? POINT_FILE
+									    : POINT_DIR;
+	}
+	TIMELINE("P: template root opened");
+	return 0;
+}
+
+/* Steps 1-3 of a full build and of the template's. */
+static int
+make_root(struct build *b, struct ap_err *e)
+{
+	int ret;
+
+	/*
+	 * Step 1: nothing mounted from now on may propagate back to the host
+	 * (or to another box) through a shared peer group.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return ap_err_set(e, errno, "cannot make mounts private");
+	TIMELINE("P: mounts private");
+	/* Step 2. */
+	ret = mount_root_tmpfs(b->plan->newroot, e);
+	if (ret < 0)
+		return ret;
+	b->rootfd = ret;
+	TIMELINE("P: root tmpfs");
+	/*
+	 * Step 3: every mount point first, while the root tmpfs is plain and
+	 * writable; a missing source fails before anything is mounted.
+	 */
+	for (size_t i = 0; i < b->plan->rules->n; i++) {
+		ret = b->plan->build == MOUNTS_BUILD_TEMPLATE ? prepare_template_point(b, i, e)
+							      : prepare_point(b, i, e);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Is rule i mounted by this build (not skipped, not the template's already)? */
+static bool
+mounted_here(const struct build *b, size_t i)
+{
+	return b->kind[i] != POINT_SKIP && !(b->plan->build == MOUNTS_BUILD_IN_TEMPLATE &&
+					     (b->plan->rules->v[i].flags & MOUNTS_STATIC));
+}
+
 int
 mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 {
 	const struct mount_rules *rs = plan->rules;
 	struct build b = {.plan = plan, .rootfd = -1};
 	bool in_template = plan->build == MOUNTS_BUILD_IN_TEMPLATE;
-	long first = -1;
-	size_t i, k;
+	long first;
+	size_t i;
 	int ret;
 
 	b.kind = xcalloc(rs->n, sizeof(*b.kind));
@@ -1388,73 +1438,21 @@ mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 	for (i = 0; i < rs->n; i++)
 		b.late_ro[i] = b.srcfd[i] = -1;
 
-	if (in_template) {
-		/*
-		 * A copy of the template: private already, its read-only root
-		 * is ours ("/"), every point exists.  Only the rules that are
-		 * not static are mounted; the keeper found their sources.
-		 */
-		ret = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (ret < 0) {
-			ret = ap_err_set(e, errno, "cannot open \"/\"");
-			goto out;
-		}
-		b.rootfd = ret;
-		for (i = 0; i < rs->n; i++) {
-			/* Static rules: mounted already (covering_rule() sees them), not here. */
-			if (rs->v[i].flags & MOUNTS_STATIC)
-				b.kind[i] =
-					(rs->v[i].flags & MOUNTS_SYMLINK) ? POINT_SKIP : POINT_DIR;
-			else
-				b.kind[i] = plan->points[i] == MOUNTS_POINT_NONE   ? POINT_SKIP
-					    : plan->points[i] == MOUNTS_POINT_FILE ? POINT_FILE
-										   : POINT_DIR;
-		}
-		first = proc_rule(rs);
-		TIMELINE("P: template root opened");
-		goto mount;
-	}
-
-	/*
-	 * Step 1: nothing mounted from now on may propagate back to the host
-	 * (or to another box) through a shared peer group.
-	 */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		ret = ap_err_set(e, errno, "cannot make mounts private");
-		goto out;
-	}
-
-	TIMELINE("P: mounts private");
-	/* Step 2. */
-	ret = mount_root_tmpfs(plan->newroot, e);
+	ret = in_template ? open_template_root(&b, e) : make_root(&b, e);
 	if (ret < 0)
 		goto out;
-	b.rootfd = ret;
 
-	TIMELINE("P: root tmpfs");
-	/*
-	 * Step 3: every mount point first, while the root tmpfs is plain and
-	 * writable; a missing source fails before anything is mounted.
-	 */
-	for (i = 0; i < rs->n; i++) {
-		ret = plan->build == MOUNTS_BUILD_TEMPLATE ? prepare_template_point(&b, i, e)
-							   : prepare_point(&b, i, e);
-		if (ret < 0)
-			goto out;
-	}
-
-mount:
 	TIMELINE("P: mount points made");
 	/*
 	 * Steps 4 and 5, in rule order: a later rule may mount inside an
-	 * earlier one.  In a copy of the template the box's proc comes first.
+	 * earlier one.  In a copy of the template the box's proc comes first,
+	 * so that /proc/self, which fd targets need, is the box's.
 	 */
-	for (k = 0; k <= rs->n; k++) {
-		if (k == 0 && first < 0)
-			continue;
-		i = k == 0 ? (size_t) first : k - 1;
-		if ((k > 0 && (long) i == first) || b.kind[i] == POINT_SKIP ||
-		    (in_template && (rs->v[i].flags & MOUNTS_STATIC)))
+	first = in_template ? proc_rule(rs) : -1;
+	if (first >= 0 && (ret = apply_rule(&b, (size_t) first, e)) < 0)
+		goto out;
+	for (i = 0; i < rs->n; i++) {
+		if ((long) i == first || !mounted_here(&b, i))
 			continue;
 		ret = apply_rule(&b, i, e);
 		if (ret < 0)

@@ -625,32 +625,67 @@ read_reports(int fd, struct report *err_rep, struct report *status_rep)
 	return n < 0 ? -errno : 0;
 }
 
-/* Where the keeper was before it entered the mount template. */
+/*
+ * Where the keeper stands while it steps into the box's pinned network
+ * namespace and box_root's mount template for the clone (the proxy is born
+ * in them), and the way back.
+ */
 struct home {
-	int mnt, root, cwd;
-	bool away; /* in the template now */
+	int net, mnt, root, cwd; /* -1: not opened */
+	bool in_net, in_mnt;
 };
 
-/* Back to our mount namespace, root and working directory. */
-static bool
-go_home(struct home *h)
+/* Open the way back, then step in: the template last, for in it /proc is not ours. */
+static int
+leave_home(const struct run_plan *p, struct home *h, struct ap_err *e)
 {
-	if (setns(h->mnt, CLONE_NEWNS) < 0 || fchdir(h->root) < 0 || chroot(".") < 0 ||
-	    fchdir(h->cwd) < 0)
-		return false;
-	h->away = false;
-	return true;
+	if (p->netns_fd >= 0) {
+		h->net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (h->net < 0 || setns(p->netns_fd, CLONE_NEWNET) < 0)
+			return ap_err_set(e, errno, "cannot enter the box's network namespace");
+		h->in_net = true;
+	}
+	if (p->template_fd >= 0) {
+		h->mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		h->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* setns() sets our root and working directory to the template's root. */
+		if (h->mnt < 0 || h->root < 0 || h->cwd < 0 ||
+		    setns(p->template_fd, CLONE_NEWNS) < 0)
+			return ap_err_set(e, errno, "cannot enter the mount template");
+		h->in_mnt = true;
+	}
+	return 0;
+}
+
+/* Back to our mount namespace, root, working directory and network. */
+static int
+go_home(struct home *h, struct ap_err *e)
+{
+	if (h->in_mnt) {
+		if (setns(h->mnt, CLONE_NEWNS) < 0 || fchdir(h->root) < 0 || chroot(".") < 0 ||
+		    fchdir(h->cwd) < 0)
+			return ap_err_set(e, errno, "cannot return to apbox's mount namespace");
+		h->in_mnt = false;
+	}
+	if (h->in_net) {
+		if (setns(h->net, CLONE_NEWNET) < 0)
+			return ap_err_set(e, errno, "cannot return to apbox's network namespace");
+		h->in_net = false;
+	}
+	return 0;
 }
 
 static void
 close_home(struct home *h)
 {
-	if (h->mnt >= 0)
-		(void) close(h->mnt);
-	if (h->root >= 0)
-		(void) close(h->root);
-	if (h->cwd >= 0)
-		(void) close(h->cwd);
+	int *fds[] = {&h->net, &h->mnt, &h->root, &h->cwd};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0) {
+			(void) close(*fds[i]);
+			*fds[i] = -1;
+		}
 }
 
 int
@@ -662,8 +697,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	struct rusage ru;
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
-	int interrupted = 0, st = 0, ret = 0, orig_net = -1, cgfd;
-	struct home home = {-1, -1, -1, false};
+	int interrupted = 0, st = 0, ret = 0, cgfd;
+	struct home home = {-1, -1, -1, -1, false, false};
 	pid_t pid;
 
 	(void) sigemptyset(&set);
@@ -696,68 +731,23 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (ret < 0)
 			goto out;
 	}
-	if (p->template_fd >= 0) {
-		/*
-		 * The proxy is born in a copy of box_root's template: we step
-		 * into it for the clone (which sets our root and working
-		 * directory to its root) and straight back to ours.
-		 */
-		home.mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-		home.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		home.cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (home.mnt < 0 || home.root < 0 || home.cwd < 0) {
-			ret = ap_err_set(e, errno, "cannot enter the mount template");
-			goto out;
-		}
-	}
 	start = now_ms();
-	if (p->netns_fd >= 0) {
-		/*
-		 * The proxy is born in the box's pinned network namespace: we step
-		 * into it for the clone and straight back out.
-		 */
-		orig_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (orig_net < 0 || setns(p->netns_fd, CLONE_NEWNET) < 0) {
-			ret = ap_err_set(e, errno, "cannot enter the box's network namespace");
-			goto out;
-		}
-	}
-	if (home.mnt >= 0) {
-		/* Last: in the template, /proc is not ours. */
-		if (setns(p->template_fd, CLONE_NEWNS) < 0) {
-			ret = ap_err_set(e, errno, "cannot enter the mount template");
-			if (orig_net >= 0 && setns(orig_net, CLONE_NEWNET) < 0)
-				abort(); /* never go on in the box's network */
-			goto out;
-		}
-		home.away = true;
-	}
+	ret = leave_home(p, &home, e);
+	if (ret < 0)
+		goto out;
 	cgfd = cg_clone_fd(p->cg);
 	TIMELINE("run: cgroup ready");
 	pid = clone_proxy(p, cgfd);
 	TIMELINE("run: cloned");
-	if (home.away && pid != 0) {
+	if (pid != 0) {
 		int en = errno;
-		if (!go_home(&home)) {
-			/* Never go on in the template: kill what we made and fail. */
+		ret = go_home(&home, e);
+		if (ret < 0) {
+			/* Never go on in the box's namespaces: kill what we made and fail. */
 			if (pid > 0) {
 				(void) kill(pid, SIGKILL);
 				(void) waitpid(pid, NULL, 0);
 			}
-			ret = ap_err_set(e, errno, "cannot return to apbox's mount namespace");
-			goto out;
-		}
-		errno = en;
-	}
-	if (orig_net >= 0 && pid != 0) {
-		int en = errno;
-		if (setns(orig_net, CLONE_NEWNET) < 0) {
-			/* Never go on in the box's network: kill what we made and fail. */
-			if (pid > 0) {
-				(void) kill(pid, SIGKILL);
-				(void) waitpid(pid, NULL, 0);
-			}
-			ret = ap_err_set(e, errno, "cannot return to apbox's network namespace");
 			goto out;
 		}
 		errno = en;
@@ -777,8 +767,6 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		/* The way back to the host's mounts and network is the keeper's, never the box's.
 		 */
 		close_home(&home);
-		if (orig_net >= 0)
-			(void) close(orig_net);
 		if (p->template_fd >= 0)
 			(void) close(p->template_fd);
 		proxy(p, syncp[0], repp[1]);
@@ -971,11 +959,14 @@ out:
 		(void) close(repp[0]);
 	if (repp[1] >= 0)
 		(void) close(repp[1]);
-	if (orig_net >= 0)
-		(void) close(orig_net);
-	if (home.away && !go_home(&home))
-		/* Nothing of ours may go on in the template: there is no way back. */
-		abort();
+	{
+		struct ap_err ignore;
+
+		if (go_home(&home, &ignore) < 0)
+			/* Nothing of ours may go on in the box's namespaces: there is no way back.
+			 */
+			abort();
+	}
 	close_home(&home);
 	(void) sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;

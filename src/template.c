@@ -43,15 +43,6 @@
 #define PIN_PREFIX ".tpl-"
 #define LOCK_NAME  ".tpl.lock"
 
-/* Is inside path a strictly below b? */
-static bool
-below(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-
-	return strncmp(a, b, n) == 0 && a[n] == '/';
-}
-
 static bool
 is_bind(const struct mount_rule *r)
 {
@@ -77,7 +68,7 @@ template_fits(const struct mount_rules *rs)
 			if (strcmp(r->inside, "/proc") != 0 || (r->flags & MOUNTS_MAYBE) || proc)
 				return false;
 			proc = true;
-		} else if (strcmp(r->inside, "/proc") == 0 || below(r->inside, "/proc")) {
+		} else if (strcmp(r->inside, "/proc") == 0 || path_below(r->inside, "/proc")) {
 			return false;
 		}
 		if (r->flags & MOUNTS_STATIC)
@@ -86,7 +77,8 @@ template_fits(const struct mount_rules *rs)
 			return false;
 		/* A static mount below the run's would be covered by it. */
 		for (size_t j = 0; j < rs->n; j++)
-			if ((rs->v[j].flags & MOUNTS_STATIC) && below(rs->v[j].inside, r->inside))
+			if ((rs->v[j].flags & MOUNTS_STATIC) &&
+			    path_below(rs->v[j].inside, r->inside))
 				return false;
 	}
 	return dev && proc;
@@ -190,12 +182,11 @@ source_tree(const struct mount_rule *r, const char *guard, enum mounts_point *pt
 {
 #if defined(SYS_open_tree) && defined(SYS_mount_setattr)
 	struct setattr_args a = {.attr_set = mounts_rule_attrs(r->flags)};
-	size_t gn = guard ? strlen(guard) : 0;
 	cleanup_close int src = -1;
 	struct stat st;
 	int tree;
 
-	if (guard && strncmp(r->outside, guard, gn) == 0 && r->outside[gn] == '/') {
+	if (guard && path_below(r->outside, guard)) {
 		src = open_guarded(r->outside, guard, O_PATH, 0);
 		if (src < 0)
 			return src;
@@ -294,6 +285,22 @@ remove_templates(int rootfd, const char *root, struct ap_err *e)
 	return ret;
 }
 
+/* Take box_root's template lock (made when missing); returns its fd or -errno. */
+static int
+lock_templates(int rootfd, const char *root, struct ap_err *e)
+{
+	int lock = openat(rootfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		int en = errno;
+
+		if (lock >= 0)
+			(void) close(lock);
+		return ap_err_set(e, en, "cannot lock \"%s/%s\"", root, LOCK_NAME);
+	}
+	return lock;
+}
+
 int
 template_remove_all(const char *box_root, struct ap_err *e)
 {
@@ -302,9 +309,9 @@ template_remove_all(const char *box_root, struct ap_err *e)
 
 	if (rootfd < 0)
 		return errno == ENOENT ? 0 : ap_err_set(e, errno, "cannot open \"%s\"", box_root);
-	lock = openat(rootfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
-		return ap_err_set(e, errno, "cannot lock \"%s/%s\"", box_root, LOCK_NAME);
+	lock = lock_templates(rootfd, box_root, e);
+	if (lock < 0)
+		return lock;
 	return remove_templates(rootfd, box_root, e);
 }
 
@@ -390,6 +397,17 @@ fail:
 	return ret;
 }
 
+/* The pinned template at path, opened; -ENOENT when it is not there (e not set). */
+static int
+open_pin(const char *path, struct ap_err *e)
+{
+	int fd = ns_open_pinned(path);
+
+	if (fd < 0 && fd != -ENOENT)
+		return ap_err_set(e, -fd, "cannot open \"%s\"", path);
+	return fd;
+}
+
 /* The pinned template named name in box_root, made when missing.  Returns an fd or -errno. */
 static int
 open_template(const struct run_plan *p, const struct template_run *t, const char *root,
@@ -397,19 +415,19 @@ open_template(const struct run_plan *p, const struct template_run *t, const char
 {
 	cleanup_free char *path = xasprintf("%s/%s", root, name);
 	cleanup_close int rootfd = -1, lock = -1;
-	int fd = ns_open_pinned(path), ret;
+	int fd = open_pin(path, e), ret;
 
 	if (fd != -ENOENT)
-		return fd < 0 ? ap_err_set(e, -fd, "cannot open \"%s\"", path) : fd;
+		return fd;
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return ap_err_set(e, errno, "cannot open \"%s\"", root);
-	lock = openat(rootfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
-		return ap_err_set(e, errno, "cannot lock \"%s/%s\"", root, LOCK_NAME);
-	fd = ns_open_pinned(path);
+	lock = lock_templates(rootfd, root, e);
+	if (lock < 0)
+		return lock;
+	fd = open_pin(path, e);
 	if (fd != -ENOENT)
-		return fd < 0 ? ap_err_set(e, -fd, "cannot open \"%s\"", path) : fd;
+		return fd;
 	/* One template per box_root: the others' rule sets or sources are gone. */
 	ret = remove_templates(rootfd, root, e);
 	if (ret < 0)
@@ -418,8 +436,8 @@ open_template(const struct run_plan *p, const struct template_run *t, const char
 	if (ret < 0)
 		return ret;
 	ap_log(1, "made the mount template \"%s\"", path);
-	fd = ns_open_pinned(path);
-	return fd < 0 ? ap_err_set(e, -fd, "cannot open \"%s\"", path) : fd;
+	fd = open_pin(path, e);
+	return fd == -ENOENT ? ap_err_set(e, ENOENT, "cannot open \"%s\"", path) : fd;
 }
 
 void

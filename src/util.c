@@ -464,9 +464,8 @@ remove_tree_at(int dirfd, const char *name)
 	return 0;
 }
 
-/* Is path below dir (lexically)?  Returns the rest after "dir/", or NULL. */
-static const char *
-below(const char *path, const char *dir)
+const char *
+path_below(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
@@ -496,11 +495,11 @@ open_guarded(const char *path, const char *guard, int flags, mode_t mode)
 	}
 	if (!path_is_clean_abs(abs))
 		return -EINVAL;
-	rest = below(abs, guard);
+	rest = path_below(abs, guard);
 	if (!rest) {
 		real_guard = realpath(guard, NULL);
 		if (real_guard)
-			rest = below(abs, real_guard);
+			rest = path_below(abs, real_guard);
 	}
 	if (!rest) {
 		fd = open(abs, flags | O_NOFOLLOW | O_CLOEXEC, mode);

@@ -99,6 +99,8 @@ int remove_tree_at(int dirfd, const char *name);
  * fd or -errno.
  */
 int open_guarded(const char *path, const char *guard, int flags, mode_t mode);
+/* Is path strictly below dir (lexically)?  Returns the rest after "dir/", or NULL. */
+const char *path_below(const char *path, const char *dir);
 
 /*
  * Open rel (relative, no "." or ".." component) below dirfd without
