@@ -40,15 +40,6 @@ none_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 }
 
 static int
-none_attach(struct cg *c, pid_t pid, struct ap_err *e)
-{
-	(void) c;
-	(void) pid;
-	(void) e;
-	return 0;
-}
-
-static int
 none_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
 	(void) c;
@@ -62,7 +53,6 @@ const struct cg_ops cg_none_ops = {
 	.probe = none_probe,
 	.create = none_nop,
 	.prepare = none_prepare,
-	.attach = none_attach,
 	.stats = none_stats,
 	.kill = none_nop,
 	.destroy = none_nop,

@@ -33,6 +33,13 @@ enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1_FREEZER, V1_N };
 #define V1_ALWAYS (V1_BIT(V1_MEMORY) | V1_BIT(V1_PIDS))
 #define V1_ALL	  (V1_BIT(V1_N) - 1)
 
+/* The box cgroups a run with these needs joins. */
+static unsigned
+run_mask(const struct cg_limits *l)
+{
+	return V1_ALWAYS | (l->cpu ? V1_BIT(V1_CPUACCT) : 0) | (l->kill ? V1_BIT(V1_FREEZER) : 0);
+}
+
 /* The box cgroups a run joins: cg_prepare()'s choice, or every one before it. */
 static unsigned
 joined(const struct cg *c)
@@ -292,8 +299,7 @@ static int
 v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 {
 	const int *fds = c->fds;
-	unsigned mask =
-		V1_ALWAYS | (l->cpu ? V1_BIT(V1_CPUACCT) : 0) | (l->kill ? V1_BIT(V1_FREEZER) : 0);
+	unsigned mask = run_mask(l);
 	uint64_t v;
 	int r;
 
@@ -334,21 +340,35 @@ v1_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * The "tasks" file of each box cgroup the run needs, for the proxy to write
+ * "0" to (cg_join_self()): a thread that moves itself skips the global lock
+ * whose writer waits for an RCU grace period.  Memory first: it is the
+ * limit that matters most if a later write fails.
+ */
 static int
-v1_attach(struct cg *c, pid_t pid, struct ap_err *e)
+v1_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e)
 {
-	unsigned mask = joined(c);
-	char buf[32];
-	int r = open_boxes(c, mask, false, NULL, e);
+	unsigned mask = run_mask(l);
+	int n = 0, r = open_boxes(c, mask, true, l, e);
 
 	if (r < 0)
 		return r;
-	(void) snprintf(buf, sizeof(buf), "%d", (int) pid);
-	/* Memory first: it is the limit that matters most if a later write fails. */
-	for (int i = 0; i < V1_N && r == 0; i++)
-		if (c->fds[i] >= 0 && (mask & V1_BIT(i)))
-			r = cg_write(c->fds[i], c->path[i], "cgroup.procs", buf, 0, e);
-	return r;
+	c->use = mask;
+	for (int i = 0; i < V1_N; i++) {
+		int fd;
+
+		if (c->fds[i] < 0 || !(mask & V1_BIT(i)))
+			continue;
+		fd = openat(c->fds[i], "tasks", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			r = ap_err_set(e, errno, "cannot open \"%s/tasks\"", c->path[i]);
+			cg_join_close(fds, n);
+			return r;
+		}
+		fds[n++] = fd;
+	}
+	return n;
 }
 
 static int
@@ -513,7 +533,7 @@ const struct cg_ops cg_v1_ops = {
 	.probe = v1_probe,
 	.create = v1_create,
 	.prepare = v1_prepare,
-	.attach = v1_attach,
+	.join_open = v1_join_open,
 	.stats = v1_stats,
 	.kill = v1_kill,
 	.destroy = v1_destroy,

@@ -323,18 +323,6 @@ v2_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 }
 
 static int
-v2_attach(struct cg *c, pid_t pid, struct ap_err *e)
-{
-	char buf[32];
-	int r = open_box(c, false, NULL, e);
-
-	if (r < 0)
-		return r;
-	(void) snprintf(buf, sizeof(buf), "%d", (int) pid);
-	return cg_write(c->dirfd, c->path[0], "cgroup.procs", buf, 0, e);
-}
-
-static int
 parse_peak_fd(int fd, uint64_t *out)
 {
 	char buf[64];
@@ -474,7 +462,6 @@ const struct cg_ops cg_v2_ops = {
 	.probe = v2_probe,
 	.create = v2_create,
 	.prepare = v2_prepare,
-	.attach = v2_attach,
 	.stats = v2_stats,
 	.kill = v2_kill,
 	.destroy = v2_destroy,

@@ -194,8 +194,8 @@ cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, i
 	return 0;
 }
 
-static void
-close_fds(struct cg *c)
+void
+cg_close_fds(struct cg *c)
 {
 	/* A zero-initialised struct never went through cg_open(): its fds are 0, not ours. */
 	if (!c->ops)
@@ -216,7 +216,7 @@ close_fds(struct cg *c)
 void
 cg_free(struct cg *c)
 {
-	close_fds(c);
+	cg_close_fds(c);
 	free(c->root);
 	free(c->parent);
 	for (size_t i = 0; i < ARRAY_SIZE(c->path); i++)
@@ -355,9 +355,36 @@ cg_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e)
 }
 
 int
-cg_attach(struct cg *c, pid_t pid, struct ap_err *e)
+cg_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e)
 {
-	return ops_of(c)->attach(c, pid, e);
+	/* v2 clones the box into its cgroup (cg_clone_fd()); none has nothing to join. */
+	if (!ops_of(c)->join_open)
+		return 0;
+	return ops_of(c)->join_open(c, l, fds, e);
+}
+
+int
+cg_join_self(const int *fds, int n)
+{
+	int ret = 0;
+
+	for (int i = 0; i < n; i++) {
+		/* "0" is the writer itself: only this thread moves, without the global lock. */
+		if (ret == 0 && write(fds[i], "0", 1) != 1)
+			ret = errno ? -errno : -EIO;
+		(void) close(fds[i]);
+	}
+	return ret;
+}
+
+void
+cg_join_close(int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			(void) close(fds[i]);
+		fds[i] = -1;
+	}
 }
 
 int
@@ -378,7 +405,7 @@ cg_destroy(struct cg *c, struct ap_err *e)
 {
 	int r = ops_of(c)->destroy(c, e);
 
-	close_fds(c);
+	cg_close_fds(c);
 	return r;
 }
 

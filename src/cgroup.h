@@ -95,8 +95,8 @@ struct cg_ops {
 	int (*create)(struct cg *c, struct ap_err *e);
 	/* run: reset stats where possible, write limits, remember CPU and OOM baselines. */
 	int (*prepare)(struct cg *c, const struct cg_limits *l, struct ap_err *e);
-	/* Move pid into the box cgroup (on v1, each controller cg_prepare() chose). */
-	int (*attach)(struct cg *c, pid_t pid, struct ap_err *e);
+	/* Open what a process needs to join the box cgroup itself (cg_join_open(); v1 only). */
+	int (*join_open)(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e);
 	/* Stats since prepare. */
 	int (*stats)(struct cg *c, struct cg_stats *out, struct ap_err *e);
 	/* Kill every process in the box cgroup and wait until it is empty (bounded). */
@@ -125,6 +125,11 @@ int cg_version_parse(const char *s, enum cg_version *out);
 int cg_open(struct cg *c, enum cg_version v, const char *root, const char *parent, int box_id,
 	    struct ap_err *e);
 void cg_free(struct cg *c);
+/*
+ * Close the fds c holds of the cgroup tree, keeping the rest of c for
+ * cg_free(): the box's first process drops its copies of the keeper's.
+ */
+void cg_close_fds(struct cg *c);
 
 /*
  * Can c enforce these limits?  Returns 0, or fills e with a message naming
@@ -143,10 +148,17 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  *   run), reset the peak and record the CPU and OOM baselines, and open the
  *   v2 clone fd.  Re-creates a box cgroup that vanished (e.g. after a
  *   reboot).  cg_stats() must later be called on the same struct.
- * - cg_attach: move pid into the box cgroup (each v1 controller the run
- *   needs: memory and pids, cpuacct and freezer when asked).  Costs an
- *   RCU grace period (~10 ms); prefer CLONE_INTO_CGROUP where cg_clone_fd()
- *   is >= 0.
+ * - cg_join_open (run, before clone): open what lets the box's first
+ *   process join the box cgroup by itself, making the box cgroups l needs
+ *   that are missing; returns how many fds it put in fds[] (at most
+ *   CG_JOIN_MAX), 0 when there is nothing to join that way (v2: the box is
+ *   cloned into its cgroup; none), or -errno.  On v1 these are the "tasks"
+ *   files of each box cgroup the run needs (memory and pids, cpuacct and
+ *   freezer when asked; memory first), opened O_WRONLY | O_CLOEXEC.  Why
+ *   not move the process from outside: a move of another process takes the
+ *   kernel's global threadgroup lock, which waits for an RCU grace period
+ *   (8-15 ms here) unless another move just did; a single-threaded process
+ *   that moves itself through "tasks" does not take it (Linux 6.0 on).
  * - cg_stats: peak memory, OOM kill and CPU time of this run.
  * - cg_kill: SIGKILL everything in the box cgroup and wait (bounded) until it
  *   is empty.
@@ -155,7 +167,18 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  */
 int cg_create(struct cg *c, struct ap_err *e);
 int cg_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e);
-int cg_attach(struct cg *c, pid_t pid, struct ap_err *e);
+int cg_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e);
+/* How many fds cg_join_open() may return. */
+#define CG_JOIN_MAX 4
+/*
+ * In the process that joins, while it is single-threaded: write "0" (the
+ * caller itself) to each of the n fds, in order, and close them all.
+ * Returns 0 or the first -errno.  Only write(2) and close(2): safe between
+ * clone() and execve().
+ */
+int cg_join_self(const int *fds, int n);
+/* Close the n fds of cg_join_open() (the keeper's copies after clone). */
+void cg_join_close(int *fds, int n);
 int cg_stats(struct cg *c, struct cg_stats *out, struct ap_err *e);
 int cg_kill(struct cg *c, struct ap_err *e);
 int cg_destroy(struct cg *c, struct ap_err *e);
@@ -168,7 +191,7 @@ int cg_clone_fd(const struct cg *c);
 /*
  * Must cg_prepare() come before clone()?  On v2 it opens the fd the box is
  * cloned into (the box is born in its cgroup); on v1 the keeper prepares
- * while the proxy builds the root, and attaches it afterwards.
+ * while the proxy builds the root and joins the box cgroup by itself.
  */
 bool cg_prepare_before_clone(const struct cg *c);
 /*

@@ -368,7 +368,7 @@ start_inside(const struct run_plan *p, int report_fd)
 }
 
 static void
-proxy(const struct run_plan *p, int sync_fd, int report_fd)
+proxy(const struct run_plan *p, int sync_fd, int report_fd, const int *join, int njoin)
 {
 	struct ap_err e = {0};
 	struct report rep = {.kind = REPORT_STATUS};
@@ -387,6 +387,20 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 	 */
 	if (p->box && p->box->lock_fd >= 0)
 		(void) close(p->box->lock_fd);
+	/* Nor are the keeper's fds of the box cgroups and network namespace the box's. */
+	cg_close_fds(p->cg);
+	if (p->netns_fd >= 0)
+		(void) close(p->netns_fd);
+	/*
+	 * v1: into the box cgroups, by ourselves while we are one thread (a
+	 * move by the keeper would wait for an RCU grace period), long before
+	 * the program is forked (stage 2), so that it is born inside.
+	 */
+	if (njoin > 0 && (r = cg_join_self(join, njoin)) < 0) {
+		(void) ap_err_set(&e, -r, "cannot join the box cgroup");
+		child_fail(report_fd, &e);
+	}
+	TIMELINE("P: cgroup joined");
 	/*
 	 * While the keeper writes our id maps, what the program's process
 	 * would do later on the run's critical path and needs no ids: in a
@@ -438,9 +452,9 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd)
 		(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	/*
-	 * Stage 2: we are in the box cgroup.  On cgroup v1 the keeper moves us
-	 * while we built the root above (a move waits for an RCU grace period);
-	 * the program is forked only now, so it is born inside the cgroup.
+	 * Stage 2: the box cgroup's limits are written (on v1 by the keeper
+	 * while we built the root above); the program is forked only now, so
+	 * it is born inside the cgroup, under them.
 	 */
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);
@@ -539,13 +553,21 @@ clone_proxy(const struct run_plan *p, int cgfd)
  * runs (afterwards, wait4() counts every process the proxy reaped); the
  * cgroup kill only without a pid namespace (PID 1's death kills the rest).
  */
-static int
-prepare_cgroup(const struct run_plan *p, struct ap_err *e)
+static struct cg_limits
+cgroup_limits(const struct run_plan *p)
 {
 	struct cg_limits cl = {.mem = p->limits.mem,
 			       .pids = p->pids,
 			       .cpu = p->limits.time_ms != 0,
 			       .kill = !(p->ns_flags & CLONE_NEWPID)};
+
+	return cl;
+}
+
+static int
+prepare_cgroup(const struct run_plan *p, struct ap_err *e)
+{
+	struct cg_limits cl = cgroup_limits(p);
 
 	return cg_prepare(p->cg, &cl, e);
 }
@@ -697,7 +719,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 	struct rusage ru;
 	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
 	bool timed_out = false, wall_to = false, reaped = false;
-	int interrupted = 0, st = 0, ret = 0, cgfd;
+	int interrupted = 0, st = 0, ret = 0, cgfd, njoin = 0;
+	int join[CG_JOIN_MAX] = {-1, -1, -1, -1};
 	struct home home = {-1, -1, -1, -1, false, false};
 	pid_t pid;
 
@@ -725,11 +748,23 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		goto out;
 	}
 
-	/* v2: the box is cloned into its cgroup, whose fd prepare opens. */
+	/*
+	 * v2: the box is cloned into its cgroup, whose fd prepare opens.  v1:
+	 * the proxy joins the box cgroups by itself, through files opened now.
+	 */
 	if (cg_prepare_before_clone(p->cg)) {
 		ret = prepare_cgroup(p, e);
 		if (ret < 0)
 			goto out;
+	} else {
+		struct cg_limits cl = cgroup_limits(p);
+
+		njoin = cg_join_open(p->cg, &cl, join, e);
+		if (njoin < 0) {
+			ret = njoin;
+			njoin = 0;
+			goto out;
+		}
 	}
 	start = now_ms();
 	ret = leave_home(p, &home, e);
@@ -769,9 +804,11 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		close_home(&home);
 		if (p->template_fd >= 0)
 			(void) close(p->template_fd);
-		proxy(p, syncp[0], repp[1]);
+		proxy(p, syncp[0], repp[1], join, njoin);
 		_exit(AP_EXIT_FAIL);
 	}
+	/* Only the proxy may move into the box cgroup through these. */
+	cg_join_close(join, njoin);
 	(void) close(syncp[0]);
 	syncp[0] = -1;
 	(void) close(repp[1]);
@@ -782,7 +819,7 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (ret < 0)
 			goto kill;
 	}
-	/* Stage 1: the proxy may build the box while we move it into the cgroup. */
+	/* Stage 1: the proxy may build the box while we write the cgroup limits. */
 	TIMELINE("run: id maps written");
 	if (write(syncp[1], "1", 1) != 1) {
 		ret = ap_err_set(e, errno, "cannot release the box");
@@ -798,14 +835,8 @@ spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
 		if (ret < 0)
 			goto kill;
 	}
-	if (cgfd < 0) {
-		/* v1: join before the program runs a single instruction of its own. */
-		ret = cg_attach(p->cg, pid, e);
-		if (ret < 0)
-			goto kill;
-	}
 	/* Stage 2: the proxy may fork the program. */
-	TIMELINE("run: cgroup joined");
+	TIMELINE("run: cgroup ready for the program");
 	if (write(syncp[1], "2", 1) != 1) {
 		ret = ap_err_set(e, errno, "cannot release the box");
 		goto kill;
@@ -951,6 +982,7 @@ kill:
 	m->status = META_XX;
 	ap_err_format(e, m->message, sizeof(m->message));
 out:
+	cg_join_close(join, njoin);
 	if (syncp[0] >= 0)
 		(void) close(syncp[0]);
 	if (syncp[1] >= 0)

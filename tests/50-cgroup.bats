@@ -98,6 +98,70 @@ box_cgroups() {
 	assert_output --regexp "memory:/$CG_PARENT/box-$BOX|0::/$CG_PARENT/box-$BOX"
 }
 
+# v1: a move of another process into a cgroup takes the kernel's global
+# threadgroup lock, whose writer waits for an RCU grace period (8-15 ms here)
+# unless another move just did; a thread that moves itself does not take it.
+# So the box's PID 1 writes "0" to each box cgroup's tasks file, which apbox
+# opened for it, and apbox moves no process by its pid.
+@test "cgroup: v1: the box moves itself into its cgroups, nothing is moved by pid" {
+	requires cgroup_mem
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || skip "cgroup v1 only"
+	command -v strace >/dev/null || skip "requires strace"
+	strace -o /dev/null -e trace=none true 2>/dev/null || skip "strace cannot trace here"
+	local m
+	for m in process unsandboxed; do
+		init_box --mode $m
+		run strace -f -qq -o "$WORLD/trace" -e trace=openat,write \
+			"$APBOX" run -b "$BOX" --mode $m --mem 64M -- /bin/true
+		assert_success
+		# apbox opens the tasks files of memory, pids and (no pid namespace to
+		# kill the box with) freezer ...
+		local apbox_pid fds fd want=2
+		[ $m = unsandboxed ] && [ -f /sys/fs/cgroup/freezer/cgroup.procs ] && want=3
+		apbox_pid=$(awk 'NR == 1 { print $1 }' "$WORLD/trace")
+		fds=$(awk -v p="$apbox_pid" '$1 == p && /openat\([0-9]+, "tasks", O_WRONLY/ { print $NF }' "$WORLD/trace")
+		[ "$(echo $fds | wc -w)" = $want ] || fail "tasks opened by apbox: '$fds' ($(grep tasks "$WORLD/trace"))"
+		# ... and another process, the box's first, writes "0" (itself) to each.
+		for fd in $fds; do
+			grep -qE "^[0-9]+ +write\($fd, \"0\", 1" <(grep -v "^$apbox_pid " "$WORLD/trace") ||
+				fail "nobody but apbox wrote to fd $fd: $(grep "($fd," "$WORLD/trace")"
+		done
+		run grep -E '"(cgroup\.procs|tasks)", O_WRONLY' "$WORLD/trace"
+		refute_output --partial cgroup.procs
+		"$APBOX" cleanup -b "$BOX"
+	done
+}
+
+# The files that move processes into a box cgroup are opened by apbox as
+# root: the box must never hold one (it could move a host process in).
+@test "cgroup: the box's processes hold no fd of a cgroup file" {
+	requires cgroup_mem
+	local m procs p i n apbox_pid
+	for m in process unsandboxed; do
+		init_box --mode $m
+		"$APBOX" run -b "$BOX" --mode $m --mem 64M -- /bin/sleep 20 </dev/null >/dev/null 2>&1 &
+		apbox_pid=$!
+		procs=$(box_cgroups | grep -m1 -E '/memory/|^/sys/fs/cgroup/[^/]+/box-')/cgroup.procs
+		# The proxy and the program (bounded wait: 10 s).
+		for i in $(seq 200); do
+			n=$(wc -l < "$procs")
+			[ "$n" -ge 2 ] && break
+			sleep 0.05
+		done
+		[ "$n" -ge 2 ] || { kill "$apbox_pid"; fail "the box never had two processes ($n)"; }
+		for p in $(cat "$procs"); do
+			if ls -l "/proc/$p/fd/" | grep -q /sys/fs/cgroup; then
+				ls -l "/proc/$p/fd/" >&2
+				kill "$apbox_pid"
+				fail "process $p of the $m box holds a cgroup file"
+			fi
+		done
+		kill "$apbox_pid"
+		wait "$apbox_pid" || true
+		"$APBOX" cleanup -b "$BOX"
+	done
+}
+
 @test "cgroup: a memory limit with no cgroup is refused, naming the fix" {
 	printf 'version = none\n' >> "$APBOX_CONFIG"
 	init_box --mode unsandboxed

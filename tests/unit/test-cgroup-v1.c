@@ -104,6 +104,7 @@ static void
 fill_box(void)
 {
 	put("memory/apbox/box-5/cgroup.procs", "");
+	put("memory/apbox/box-5/tasks", "");
 	put("memory/apbox/box-5/memory.limit_in_bytes", "9223372036854771712\n");
 	put("memory/apbox/box-5/memory.memsw.limit_in_bytes", "9223372036854771712\n");
 	put("memory/apbox/box-5/memory.max_usage_in_bytes", "777\n");
@@ -114,6 +115,7 @@ fill_box(void)
 	put("memory/apbox/box-5/memory.oom_control",
 	    "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
 	put("pids/apbox/box-5/cgroup.procs", "");
+	put("pids/apbox/box-5/tasks", "");
 	put("pids/apbox/box-5/pids.max", "max\n");
 }
 
@@ -122,8 +124,10 @@ static void
 fill_box_others(void)
 {
 	put("cpu,cpuacct/apbox/box-5/cgroup.procs", "");
+	put("cpu,cpuacct/apbox/box-5/tasks", "");
 	put("cpu,cpuacct/apbox/box-5/cpuacct.usage", "5000000\n");
 	put("freezer/apbox/box-5/cgroup.procs", "");
+	put("freezer/apbox/box-5/tasks", "");
 	put("freezer/apbox/box-5/freezer.state", "FROZEN\n");
 }
 
@@ -132,6 +136,7 @@ test_lifecycle(void)
 {
 	struct cg_limits lim = {.mem = 32ULL << 20, .pids = 16};
 	struct cg_limits none = {0};
+	int join[CG_JOIN_MAX] = {-1, -1, -1, -1};
 	struct cg_stats st;
 	struct ap_err e = {0};
 	struct cg c;
@@ -153,21 +158,34 @@ test_lifecycle(void)
 	fill_box();
 
 	/* A run with a pid namespace and no CPU time limit: memory and pids only. */
+	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), 2, "join files: memory and pids");
+	TAP_IS_INT(cg_join_self(join, 2), 0, "join");
+	TAP_IS_STR(get("memory/apbox/box-5/tasks"), "0", "joined memory through tasks, as itself");
+	TAP_IS_STR(get("pids/apbox/box-5/tasks"), "0", "joined pids through tasks, as itself");
+	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "", "no process moved by pid");
+	tap_ok(fcntl(join[0], F_GETFD) < 0 && fcntl(join[1], F_GETFD) < 0, "join closes its fds");
 	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, no CPU limit, pid namespace");
 	tap_ok(!exists("cpu,cpuacct/apbox/box-5") && !exists("freezer/apbox/box-5"),
 	       "such a run makes neither cpuacct nor freezer");
-	TAP_IS_INT(cg_attach(&c, 4141, &e), 0, "attach");
-	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "4141", "attach: memory");
-	TAP_IS_STR(get("pids/apbox/box-5/cgroup.procs"), "4141", "attach: pids");
 	TAP_IS_INT(cg_stats(&c, &st, &e), 0, "stats of that run");
 	tap_ok(!st.has_cpu, "no CPU time from a cgroup the run did not join");
 
 	/* A CPU time limit without a pid namespace: cpuacct and freezer too, made now. */
 	lim.cpu = lim.kill = true;
-	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, CPU limit, no pid namespace");
+	put("memory/apbox/box-5/tasks", "");
+	put("pids/apbox/box-5/tasks", "");
+	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), -ENOENT,
+		   "join files of cgroups just made: their tasks is the kernel's to make");
 	tap_ok(exists("cpu,cpuacct/apbox/box-5") && exists("freezer/apbox/box-5"),
 	       "cpuacct and freezer made by the run that needs them");
 	fill_box_others();
+	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), 4, "join files: all four");
+	TAP_IS_INT(cg_join_self(join, 4), 0, "join all four");
+	TAP_IS_STR(get("memory/apbox/box-5/tasks"), "0", "joined memory");
+	TAP_IS_STR(get("pids/apbox/box-5/tasks"), "0", "joined pids");
+	TAP_IS_STR(get("cpu,cpuacct/apbox/box-5/tasks"), "0", "joined cpuacct");
+	TAP_IS_STR(get("freezer/apbox/box-5/tasks"), "0", "joined freezer");
+	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, CPU limit, no pid namespace");
 
 	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare with limits");
 	TAP_IS_STR(get("memory/apbox/box-5/memory.limit_in_bytes"), "33554432", "memory limit");
@@ -210,16 +228,14 @@ test_lifecycle(void)
 		   "memory limit without memsw");
 	tap_ok(!exists("memory/apbox/box-5/memory.memsw.limit_in_bytes"), "memsw not created");
 
-	TAP_IS_INT(cg_attach(&c, 4242, &e), 0, "attach");
-	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "4242", "attach: memory");
-	TAP_IS_STR(get("pids/apbox/box-5/cgroup.procs"), "4242", "attach: pids");
-	TAP_IS_STR(get("cpu,cpuacct/apbox/box-5/cgroup.procs"), "4242", "attach: cpuacct");
-	TAP_IS_STR(get("freezer/apbox/box-5/cgroup.procs"), "4242", "attach: freezer");
-	/* Never let the kill below see a pid that is not ours. */
-	put("memory/apbox/box-5/cgroup.procs", "");
-	put("pids/apbox/box-5/cgroup.procs", "");
-	put("cpu,cpuacct/apbox/box-5/cgroup.procs", "");
-	put("freezer/apbox/box-5/cgroup.procs", "");
+	/* A box cgroup without its tasks file: one clear error, no fd left open. */
+	rm("pids/apbox/box-5/tasks");
+	e.msg[0] = '\0';
+	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), -ENOENT, "join without pids' tasks fails");
+	tap_ok(strstr(e.msg, "pids/apbox/box-5/tasks") != NULL, "message names the file: %s",
+	       e.msg);
+	tap_ok(fcntl(join[0], F_GETFD) < 0, "memory's tasks closed again");
+	put("pids/apbox/box-5/tasks", "");
 
 	TAP_IS_INT(cg_kill(&c, &e), 0, "kill of an empty box");
 	TAP_IS_STR(get("freezer/apbox/box-5/freezer.state"), "THAWED", "thawed after kill");

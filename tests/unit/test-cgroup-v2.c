@@ -189,10 +189,13 @@ test_lifecycle(void)
 	tap_ok(!st.oom_killed, "same oom_kill count is no OOM kill");
 	TAP_IS_INT(st.cpu_usec, 0, "no cpu used since the second prepare");
 
-	TAP_IS_INT(cg_attach(&c, 4242, &e), 0, "attach");
-	TAP_IS_STR(get("apbox/box-7/cgroup.procs"), "4242", "attach writes cgroup.procs");
-	/* Never let the kill below see a pid that is not ours. */
-	put("apbox/box-7/cgroup.procs", "");
+	{
+		int join[CG_JOIN_MAX];
+
+		TAP_IS_INT(cg_join_open(&c, &none, join, &e), 0,
+			   "v2 joins by clone3 into its cgroup: nothing to open");
+	}
+	TAP_IS_STR(get("apbox/box-7/cgroup.procs"), "", "nothing moved by pid");
 
 	TAP_IS_INT(cg_kill(&c, &e), 0, "kill of an empty cgroup");
 	TAP_IS_STR(get("apbox/box-7/cgroup.kill"), "1", "kill writes cgroup.kill");
@@ -309,7 +312,11 @@ test_none(void)
 	tap_ok(strstr(e.msg, "memory") != NULL, "message names memory: %s", e.msg);
 	TAP_IS_INT(cg_create(&c, &e), 0, "none create");
 	TAP_IS_INT(cg_prepare(&c, &nolim, &e), 0, "none prepare");
-	TAP_IS_INT(cg_attach(&c, getpid(), &e), 0, "none attach");
+	{
+		int join[CG_JOIN_MAX];
+
+		TAP_IS_INT(cg_join_open(&c, &nolim, join, &e), 0, "none has nothing to join");
+	}
 	TAP_IS_INT(cg_stats(&c, &st, &e), 0, "none stats");
 	tap_ok(!st.has_mem_peak && !st.has_cpu && !st.oom_killed, "none stats are empty");
 	TAP_IS_INT(cg_clone_fd(&c), -1, "none has no clone fd");
