@@ -11,6 +11,8 @@ load helpers/common
 	assert_success
 	assert_output --partial "| floor:"
 	assert_output --partial "apbox run --mode process"
+	assert_output --partial "| a cycle's floor: apbox --version three times, then the run |"
+	assert_output --partial "What a full cycle cannot go below"
 }
 
 # bench/template.c measures a design by hand; check that it still builds,
