@@ -103,11 +103,16 @@ parse_state(const char *buf, struct box_state *st)
 
 	memset(st, 0, sizeof(*st));
 	/* Empty: a new lock file (or one an older apbox truncated). */
-	if (!*buf || (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0))
+	if (!*buf)
 		return 0;
+	if (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0) {
+		st->recorded = true;
+		return 0;
+	}
 	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s", &init, &owner, mode,
 		   cg) != 4)
 		return -EINVAL;
+	st->recorded = true;
 	st->initialized = init == 1;
 	st->owner = (uid_t) owner;
 	if (mode_parse(mode, &st->mode) < 0 || cg_version_parse(cg, &st->cg) < 0)
@@ -319,6 +324,15 @@ box_remove(struct box *b, struct ap_err *e)
 	}
 	b->state.initialized = false;
 	return box_save_state(b, e);
+}
+
+bool
+box_is_gone(const struct box *b)
+{
+	struct stat st;
+
+	return b->state.recorded && !b->state.initialized && lstat(b->dir, &st) < 0 &&
+	       errno == ENOENT;
 }
 
 static bool

@@ -29,6 +29,12 @@ struct ap_conf;
 struct ap_err;
 
 struct box_state {
+	/*
+	 * The lock file holds a record (it is not new, nor truncated by an
+	 * older apbox): with !initialized, the box was removed by a cleanup
+	 * (or a failed init) that finished, which writes the record last.
+	 */
+	bool recorded;
 	bool initialized;
 	uid_t owner; /* uid that ran init */
 	enum ap_mode mode;
@@ -71,6 +77,12 @@ int box_save_state(struct box *b, struct ap_err *e);
 int box_create(struct box *b, struct ap_err *e);
 /* Remove the box tree and truncate the lock record.  Lock held.  Missing = success. */
 int box_remove(struct box *b, struct ap_err *e);
+/*
+ * Nothing of the box is left, without looking at the cgroups: the record
+ * says a cleanup finished, and there is no box directory (init makes it
+ * before its cgroups, cleanup removes it after them).  Lock held.
+ */
+bool box_is_gone(const struct box *b);
 /*
  * run: the work dir must still be the directory init made (not a symlink,
  * owned by the box).  Returns 0 or -errno.

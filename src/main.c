@@ -153,8 +153,9 @@ cmd_init(struct ctx *x)
 out:
 	if (r < 0 && created) {
 		struct ap_err e2;
-		(void) cg_destroy(&cg, &e2);
-		(void) box_remove(&b, &e2);
+		/* Recorded as removed only when it is: else cleanup must look again. */
+		if (cg_destroy(&cg, &e2) == 0)
+			(void) box_remove(&b, &e2);
 	}
 	cg_free(&cg);
 	box_close(&b);
@@ -174,6 +175,9 @@ cmd_cleanup(struct ctx *x)
 	if (r < 0)
 		goto out;
 	TIMELINE("cleanup: box locked");
+	/* A box cleaned up already (the first step of every job of a worker's). */
+	if (box_is_gone(&b))
+		goto out;
 	r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
 		    x->c.cg_parent, b.id, &x->e);
 	if (r < 0)

@@ -98,6 +98,46 @@ box_cgroups() {
 	assert_output --regexp "memory:/$CG_PARENT/box-$BOX|0::/$CG_PARENT/box-$BOX"
 }
 
+# The first step of a worker's job is the cleanup of a box cleaned up
+# already: when the lock record says a cleanup finished and there is no box
+# directory, cleanup looks no further.  Whatever makes that record lie keeps
+# the full cleanup.
+@test "cgroup: cleanup of a box cleaned up already looks at no cgroup" {
+	requires cgroup_mem
+	command -v strace >/dev/null || skip "requires strace"
+	strace -o /dev/null -e trace=none true 2>/dev/null || skip "strace cannot trace here"
+	init_box
+	"$APBOX" cleanup -b "$BOX"
+	run -0 strace -f -qq -o "$WORLD/trace" -e trace=%file "$APBOX" cleanup -b "$BOX"
+	run grep -c /sys/fs/cgroup "$WORLD/trace"
+	assert_output 0
+	grep -q "^apbox-lock-1 init=0 *$" "$LOCK_ROOT/$BOX"
+}
+
+@test "cgroup: cleanup after an init killed with its cgroups made removes them" {
+	requires cgroup_mem
+	init_box
+	"$APBOX" cleanup -b "$BOX"
+	init_box
+	# What an init killed before it wrote its record leaves: the cleanup's.
+	printf '%-127s\n' "apbox-lock-1 init=0" > "$LOCK_ROOT/$BOX"
+	[ -n "$(box_cgroups)" ]
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+}
+
+@test "cgroup: cleanup without a lock record removes the box cgroups" {
+	requires cgroup_mem
+	init_box
+	# A new lock_root and a box directory removed by hand: no record to trust.
+	: > "$LOCK_ROOT/$BOX"
+	rm -r "$BOX_ROOT/$BOX"
+	[ -n "$(box_cgroups)" ]
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+}
+
 # v1: a move of another process into a cgroup takes the kernel's global
 # threadgroup lock, whose writer waits for an RCU grace period (8-15 ms here)
 # unless another move just did; a thread that moves itself does not take it.
