@@ -108,7 +108,7 @@ box_cgroups() {
 	strace -o /dev/null -e trace=none true 2>/dev/null || skip "strace cannot trace here"
 	init_box
 	"$APBOX" cleanup -b "$BOX"
-	run -0 strace -f -qq -o "$WORLD/trace" -e trace=%file "$APBOX" cleanup -b "$BOX"
+	run -0 no_lsan strace -f -qq -o "$WORLD/trace" -e trace=%file "$APBOX" cleanup -b "$BOX"
 	run grep -c /sys/fs/cgroup "$WORLD/trace"
 	assert_output 0
 	grep -q "^apbox-lock-1 init=0 *$" "$LOCK_ROOT/$BOX"
@@ -151,7 +151,7 @@ box_cgroups() {
 	local m
 	for m in process unsandboxed; do
 		init_box --mode $m
-		run strace -f -qq -o "$WORLD/trace" -e trace=openat,write \
+		run no_lsan strace -f -qq -o "$WORLD/trace" -e trace=openat,write \
 			"$APBOX" run -b "$BOX" --mode $m --mem 64M -- /bin/true
 		assert_success
 		# apbox opens the tasks files of memory, pids and (no pid namespace to

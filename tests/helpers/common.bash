@@ -97,6 +97,12 @@ teardown_world() {
 	rm -rf "$WORLD"
 }
 
+# no_lsan COMMAND...: for a command run under strace, since LeakSanitizer
+# cannot work under ptrace (the sanitizer build's apbox would fail).
+no_lsan() {
+	env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
+}
+
 init_box() {
 	"$APBOX" init -b "$BOX" "$@" >/dev/null
 }
