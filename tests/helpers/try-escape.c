@@ -9,6 +9,11 @@
  *   try-escape mknod PATH          create the character device 1:3 at PATH
  *   try-escape kill PID            kill(PID, 0): can we see and signal it?
  *   try-escape ptrace PID          PTRACE_SEIZE PID (detached again at exit)
+ *   try-escape write0 FD           write "0" to the open fd FD (to a cgroup's
+ *                                  tasks or cgroup.procs: moves the writer)
+ *   try-escape getfds PID          take a copy of each fd 0..1023 of PID with
+ *                                  pidfd_getfd(2), print "FD TARGET" for each
+ *                                  one taken, and close it; "ok" if any was
  *   try-escape setns-pid PID       join the mount namespace of PID
  *   try-escape sethostname NAME    set the host name (restored at once)
  *   try-escape connect HOST PORT   TCP connect to a numeric address, 2 s timeout
@@ -40,7 +45,8 @@
  *
  * Harmless on the host by construction, because a broken box runs it there:
  * it writes only the path it is given (appending, never truncating), signals
- * with signal 0 only, traces without stopping the target, puts the old host
+ * with signal 0 only, traces without stopping the target, only closes the
+ * copies of another process's fds it took, puts the old host
  * name back, and removes the directory the chroot escape creates; capset
  * only raises what a process of the caller may already hold, nofile and
  * raw-socket close what they opened, every "syscall" call carries an
@@ -106,7 +112,7 @@ usage(void)
 {
 	fprintf(stderr,
 		"usage: try-escape write FILE | read FILE | stat PATH | mknod PATH | kill PID |\n"
-		"       ptrace PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
+		"       write0 FD | ptrace PID | getfds PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
 		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds |\n"
 		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
 		"       listen-unix @NAME SECONDS | umount PATH\n");
@@ -211,6 +217,61 @@ do_ptrace(const char *arg)
 	 */
 	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
 		return fail(errno);
+	return ok();
+}
+
+static int
+do_write0(const char *arg)
+{
+	char *end;
+	long fd = strtol(arg, &end, 10);
+
+	if (*arg < '0' || *arg > '9' || *end || fd < 0 || fd > INT_MAX)
+		return usage();
+	if (write((int) fd, "0", 1) != 1)
+		return fail(errno);
+	return ok();
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+static int
+do_getfds(const char *arg)
+{
+	int pidfd, taken = 0, en = 0;
+	pid_t pid;
+
+	if (parse_pid(arg, &pid) < 0)
+		return usage();
+	pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return fail_at("pidfd_open", errno);
+	/* The kernel checks PTRACE_MODE_ATTACH_REALCREDS against PID for each fd. */
+	for (int n = 0; n < 1024; n++) {
+		char link[64], target[PATH_MAX];
+		ssize_t len;
+		int fd = (int) syscall(SYS_pidfd_getfd, pidfd, n, 0);
+
+		if (fd < 0) {
+			if (errno != EBADF)
+				en = errno;
+			continue;
+		}
+		(void) snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		len = readlink(link, target, sizeof(target) - 1);
+		target[len < 0 ? 0 : len] = '\0';
+		printf("%d %s\n", n, target);
+		(void) close(fd);
+		taken++;
+	}
+	(void) close(pidfd);
+	if (!taken)
+		return fail_at("pidfd_getfd", en ? en : EBADF);
 	return ok();
 }
 
@@ -748,6 +809,10 @@ main(int argc, char **argv)
 			return do_kill(a);
 		if (strcmp(cmd, "ptrace") == 0)
 			return do_ptrace(a);
+		if (strcmp(cmd, "getfds") == 0)
+			return do_getfds(a);
+		if (strcmp(cmd, "write0") == 0)
+			return do_write0(a);
 		if (strcmp(cmd, "setns-pid") == 0)
 			return do_setns_pid(a);
 		if (strcmp(cmd, "sethostname") == 0)
