@@ -132,7 +132,7 @@ box_cgroups() {
 	init_box
 	# A new lock_root and a box directory removed by hand: no record to trust.
 	: > "$LOCK_ROOT/$BOX"
-	rm -r "$BOX_ROOT/$BOX"
+	rm -r "${BOX_ROOT:?}/$BOX"
 	[ -n "$(box_cgroups)" ]
 	run -0 "$APBOX" cleanup -b "$BOX"
 	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
@@ -160,7 +160,7 @@ box_cgroups() {
 		[ $m = unsandboxed ] && [ -f /sys/fs/cgroup/freezer/cgroup.procs ] && want=3
 		apbox_pid=$(awk 'NR == 1 { print $1 }' "$WORLD/trace")
 		fds=$(awk -v p="$apbox_pid" '$1 == p && /openat\([0-9]+, "tasks", O_WRONLY/ { print $NF }' "$WORLD/trace")
-		[ "$(echo $fds | wc -w)" = $want ] || fail "tasks opened by apbox: '$fds' ($(grep tasks "$WORLD/trace"))"
+		[ "$(wc -w <<<"$fds")" = "$want" ] || fail "tasks opened by apbox: '$fds' ($(grep tasks "$WORLD/trace"))"
 		# ... and another process, the box's first, writes "0" (itself) to each.
 		for fd in $fds; do
 			grep -qE "^[0-9]+ +write\($fd, \"0\", 1" <(grep -v "^$apbox_pid " "$WORLD/trace") ||
@@ -176,26 +176,29 @@ box_cgroups() {
 # root: the box must never hold one (it could move a host process in).
 @test "cgroup: the box's processes hold no fd of a cgroup file" {
 	requires cgroup_mem
-	local m procs p i n apbox_pid
+	local m procs p fd n apbox_pid
 	for m in process unsandboxed; do
 		init_box --mode $m
 		"$APBOX" run -b "$BOX" --mode $m --mem 64M -- /bin/sleep 20 </dev/null >/dev/null 2>&1 &
 		apbox_pid=$!
 		procs=$(box_cgroups | grep -m1 -E '/memory/|^/sys/fs/cgroup/[^/]+/box-')/cgroup.procs
 		# The proxy and the program (bounded wait: 10 s).
-		for i in $(seq 200); do
+		for _ in $(seq 200); do
 			n=$(wc -l < "$procs")
 			[ "$n" -ge 2 ] && break
 			sleep 0.05
 		done
 		[ "$n" -ge 2 ] || { kill "$apbox_pid"; fail "the box never had two processes ($n)"; }
-		for p in $(cat "$procs"); do
-			if ls -l "/proc/$p/fd/" | grep -q /sys/fs/cgroup; then
-				ls -l "/proc/$p/fd/" >&2
-				kill "$apbox_pid"
-				fail "process $p of the $m box holds a cgroup file"
-			fi
-		done
+		while read -r p; do
+			for fd in "/proc/$p/fd"/*; do
+				case $(readlink "$fd") in
+				/sys/fs/cgroup/*)
+					kill "$apbox_pid"
+					fail "process $p of the $m box holds $fd -> $(readlink "$fd")"
+					;;
+				esac
+			done
+		done <"$procs"
 		kill "$apbox_pid"
 		wait "$apbox_pid" || true
 		"$APBOX" cleanup -b "$BOX"
