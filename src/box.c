@@ -105,14 +105,12 @@ parse_state(const char *buf, struct box_state *st)
 	/* Empty: a new lock file (or one an older apbox truncated). */
 	if (!*buf)
 		return 0;
-	if (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0) {
-		st->recorded = true;
+	st->recorded = true;
+	if (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0)
 		return 0;
-	}
 	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s", &init, &owner, mode,
 		   cg) != 4)
 		return -EINVAL;
-	st->recorded = true;
 	st->initialized = init == 1;
 	st->owner = (uid_t) owner;
 	if (mode_parse(mode, &st->mode) < 0 || cg_version_parse(cg, &st->cg) < 0)

@@ -364,16 +364,15 @@ cg_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e
 }
 
 int
-cg_join_self(const int *fds, int n)
+cg_join_self(int *fds, int n)
 {
 	int ret = 0;
 
-	for (int i = 0; i < n; i++) {
-		/* "0" is the writer itself: only this thread moves, without the global lock. */
-		if (ret == 0 && write(fds[i], "0", 1) != 1)
+	/* "0" is the writer itself: only this thread moves, without the global lock. */
+	for (int i = 0; i < n && ret == 0; i++)
+		if (write(fds[i], "0", 1) != 1)
 			ret = errno ? -errno : -EIO;
-		(void) close(fds[i]);
-	}
+	cg_join_close(fds, n);
 	return ret;
 }
 

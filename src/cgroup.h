@@ -158,7 +158,8 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  *   not move the process from outside: a move of another process takes the
  *   kernel's global threadgroup lock, which waits for an RCU grace period
  *   (8-15 ms here) unless another move just did; a single-threaded process
- *   that moves itself through "tasks" does not take it (Linux 6.0 on).
+ *   that moves itself through "tasks" does not take it (measured on 6.18;
+ *   a kernel that does take it costs what a move from outside did).
  * - cg_stats: peak memory, OOM kill and CPU time of this run.
  * - cg_kill: SIGKILL everything in the box cgroup and wait (bounded) until it
  *   is empty.
@@ -176,7 +177,7 @@ int cg_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_er
  * Returns 0 or the first -errno.  Only write(2) and close(2): safe between
  * clone() and execve().
  */
-int cg_join_self(const int *fds, int n);
+int cg_join_self(int *fds, int n);
 /* Close the n fds of cg_join_open() (the keeper's copies after clone). */
 void cg_join_close(int *fds, int n);
 int cg_stats(struct cg *c, struct cg_stats *out, struct ap_err *e);

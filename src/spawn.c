@@ -368,7 +368,7 @@ start_inside(const struct run_plan *p, int report_fd)
 }
 
 static void
-proxy(const struct run_plan *p, int sync_fd, int report_fd, const int *join, int njoin)
+proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin)
 {
 	struct ap_err e = {0};
 	struct report rep = {.kind = REPORT_STATUS};

@@ -223,10 +223,9 @@ do_ptrace(const char *arg)
 static int
 do_write0(const char *arg)
 {
-	char *end;
-	long fd = strtol(arg, &end, 10);
+	pid_t fd; /* a whole positive number, read as a pid is */
 
-	if (*arg < '0' || *arg > '9' || *end || fd < 0 || fd > INT_MAX)
+	if (parse_pid(arg, &fd) < 0)
 		return usage();
 	if (write((int) fd, "0", 1) != 1)
 		return fail(errno);

@@ -50,6 +50,17 @@ get(const char *rel)
 	return buf;
 }
 
+/* The fd the next open() will return: the lowest one not in use. */
+static int
+lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		(void) close(fd);
+	return fd;
+}
+
 static void
 mk(const char *rel)
 {
@@ -159,11 +170,12 @@ test_lifecycle(void)
 
 	/* A run with a pid namespace and no CPU time limit: memory and pids only. */
 	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), 2, "join files: memory and pids");
+	int mem_fd = join[0], pids_fd = join[1];
 	TAP_IS_INT(cg_join_self(join, 2), 0, "join");
 	TAP_IS_STR(get("memory/apbox/box-5/tasks"), "0", "joined memory through tasks, as itself");
 	TAP_IS_STR(get("pids/apbox/box-5/tasks"), "0", "joined pids through tasks, as itself");
 	TAP_IS_STR(get("memory/apbox/box-5/cgroup.procs"), "", "no process moved by pid");
-	tap_ok(fcntl(join[0], F_GETFD) < 0 && fcntl(join[1], F_GETFD) < 0, "join closes its fds");
+	tap_ok(fcntl(mem_fd, F_GETFD) < 0 && fcntl(pids_fd, F_GETFD) < 0, "join closes its fds");
 	TAP_IS_INT(cg_prepare(&c, &lim, &e), 0, "prepare, no CPU limit, pid namespace");
 	tap_ok(!exists("cpu,cpuacct/apbox/box-5") && !exists("freezer/apbox/box-5"),
 	       "such a run makes neither cpuacct nor freezer");
@@ -231,10 +243,11 @@ test_lifecycle(void)
 	/* A box cgroup without its tasks file: one clear error, no fd left open. */
 	rm("pids/apbox/box-5/tasks");
 	e.msg[0] = '\0';
+	mem_fd = lowest_free_fd(); /* where memory's tasks is opened */
 	TAP_IS_INT(cg_join_open(&c, &lim, join, &e), -ENOENT, "join without pids' tasks fails");
 	tap_ok(strstr(e.msg, "pids/apbox/box-5/tasks") != NULL, "message names the file: %s",
 	       e.msg);
-	tap_ok(fcntl(join[0], F_GETFD) < 0, "memory's tasks closed again");
+	tap_ok(mem_fd >= 0 && fcntl(mem_fd, F_GETFD) < 0, "memory's tasks closed again");
 	put("pids/apbox/box-5/tasks", "");
 
 	TAP_IS_INT(cg_kill(&c, &e), 0, "kill of an empty box");
