@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "mounts.h"
+#include "rules.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,14 +34,14 @@ streq(const char *a, const char *b)
 }
 
 static void
-check_round_trip(const struct mount_rule *r, const char *spec)
+check_round_trip(const struct dir_rule *r, const char *spec)
 {
-	struct mount_rule r2;
+	struct dir_rule r2;
 	struct ap_err e = {0};
 	bool del;
-	char *s1 = mounts_rule_format(r), *s2;
+	char *s1 = rules_format(r), *s2;
 
-	if (mounts_rule_parse(s1, &r2, &del, &e) < 0) {
+	if (rules_parse(s1, &r2, &del, &e) < 0) {
 		(void) fprintf(stderr, "fuzz-dir: \"%s\" formats as \"%s\", which fails: %s\n",
 			       spec, s1, e.msg);
 		abort();
@@ -54,18 +54,18 @@ check_round_trip(const struct mount_rule *r, const char *spec)
 		die("outside changed in the round trip", r->outside, r2.outside);
 	if (r->flags != r2.flags)
 		die("flags changed in the round trip", spec, s1);
-	s2 = mounts_rule_format(&r2);
+	s2 = rules_format(&r2);
 	if (strcmp(s1, s2) != 0)
 		die("format is not stable", s1, s2);
 	free(s1);
 	free(s2);
-	mounts_rule_free(&r2);
+	rules_free_rule(&r2);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mount_rules rs = {0};
+	struct dir_rules rs = {0};
 	char *buf = malloc(size + 1), *line, *next;
 
 	if (!buf)
@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf[i] = '\n';
 
 	for (line = buf; line; line = next) {
-		struct mount_rule r;
+		struct dir_rule r;
 		struct ap_err e = {0};
 		bool del;
 		int ret;
@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		ret = mounts_rule_parse(line, &r, &del, &e);
+		ret = rules_parse(line, &r, &del, &e);
 		if (ret < 0) {
 			if (!e.msg[0])
 				die("error without a message", line, "");
@@ -100,11 +100,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!del)
 				check_round_trip(&r, line);
 		}
-		mounts_rule_free(&r);
+		rules_free_rule(&r);
 
 		e.msg[0] = '\0';
-		if ((mounts_rules_add(&rs, line, &e) < 0) != (ret < 0))
-			die("mounts_rules_add and mounts_rule_parse disagree", line, e.msg);
+		if ((rules_add(&rs, line, &e) < 0) != (ret < 0))
+			die("rules_add and rules_parse disagree", line, e.msg);
 	}
 	for (size_t i = 0; i < rs.n; i++) {
 		check_round_trip(&rs.v[i], rs.v[i].inside);
@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				die("two rules for the same inside path", rs.v[i].inside,
 				    rs.v[j].inside);
 	}
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 	free(buf);
 	return 0;
 }

@@ -261,7 +261,7 @@ cli_parse_count_opt(const char *name, const char *val, uint64_t max, uint64_t *o
 int
 cli_add_dir(struct ap_opts *o, const char *spec, struct ap_err *e)
 {
-	int r = mounts_rules_add(&o->dirs, spec, e);
+	int r = rules_add(&o->dirs, spec, e);
 
 	if (r < 0)
 		return ap_err_prefix(e, "--dir");
@@ -581,7 +581,7 @@ cli_opts_free(struct ap_opts *o)
 {
 	free(o->engine_dir);
 	free(o->code_dir);
-	mounts_rules_free(&o->dirs);
+	rules_free(&o->dirs);
 	for (size_t i = 0; i < o->ndir_specs; i++)
 		free(o->dir_specs[i]);
 	free(o->dir_specs);

@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "meta.h"
 #include "mode.h"
-#include "mounts.h"
+#include "rules.h"
 
 struct ap_err;
 
@@ -55,8 +55,8 @@ struct ap_opts {
 	struct ap_limits limits;
 	unsigned limits_set; /* LIM_* */
 	char *engine_dir, *code_dir;
-	struct mount_rules dirs; /* --dir rules in order (applied over the defaults) */
-	char **dir_specs;	 /* the raw --dir strings, in order */
+	struct dir_rules dirs; /* --dir rules in order (applied over the defaults) */
+	char **dir_specs;      /* the raw --dir strings, in order */
 	size_t ndir_specs;
 	bool no_default_dirs;
 	struct env_rule *env;

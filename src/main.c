@@ -325,7 +325,7 @@ log_plan(const struct box *b, const struct cg *cg, const struct run_plan *p)
 	       (unsigned long long) l->wall_ms);
 	if (p->plan_flags & PLAN_NEW_ROOT) {
 		for (size_t i = 0; i < p->mounts.rules->n; i++) {
-			cleanup_free char *r = mounts_rule_format(&p->mounts.rules->v[i]);
+			cleanup_free char *r = rules_format(&p->mounts.rules->v[i]);
 			ap_log(2, "dir %s", r);
 		}
 	}

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mounts: the directory rules and the box's new root.  The first half parses
- * isolate-style --dir rules into struct mount_rules and is pure (no system
- * calls; unit tested).  The second half, mounts_build_root(), runs in the
- * proxy right after clone(), inside the box's own user and mount namespaces,
- * and is the only code that mounts anything for a box.  It must never change
- * the host's mount table (step 1 makes every mount private before anything
- * else), never create files inside a bound host tree, never print and never
- * exit.  It calls mount(2), mount_setattr(2) and pivot_root(2) itself
- * (see mount_on() for why no libmount context); it is the only user of
+ * mounts: the box's new root, built from the directory rules (rules.c).
+ * mounts_build_root() runs in the proxy right after clone(), inside the box's own user and mount
+ * namespaces, and is the only code that mounts anything for a box.  It must never change the host's
+ * mount table (step 1 makes every mount private before anything else), never create files inside a
+ * bound host tree, never print and never exit.  It calls mount(2), mount_setattr(2) and
+ * pivot_root(2) itself (see mount_on() for why no libmount context); it is the only user of
  * libmount, which it loads only to read the mount table on kernels without
  * mount_setattr(2) (mounts_list_below()).
  */
@@ -35,307 +32,6 @@
 #include "err.h"
 #include "mount-api.h"
 #include "util.h"
-
-/* ------------------------------------------------------------------------ */
-/* Rule parsing (pure)                                                       */
-/* ------------------------------------------------------------------------ */
-
-/* In the order mounts_rule_format() prints them. */
-static const struct {
-	const char *name;
-	unsigned flag;
-} opt_names[] = {
-	{"rw", MOUNTS_RW},   {"noexec", MOUNTS_NOEXEC}, {"maybe", MOUNTS_MAYBE}, {"fs", MOUNTS_FS},
-	{"dev", MOUNTS_DEV}, {"tmp", MOUNTS_TMP},	{"norec", MOUNTS_NOREC},
-};
-
-/*
- * Device-less filesystems a rule may mount (isolate 2.5+ allows proc, sysfs,
- * tmpfs and devpts; mqueue is added for POSIX message queues).  Anything else
- * is refused: a box must not mount arbitrary kernel filesystems.
- */
-static const char *const fs_types[] = {"proc", "sysfs", "tmpfs", "devpts", "mqueue"};
-
-/*
- * Normalise a path: collapse repeated slashes, drop a trailing one, and make
- * a relative path absolute.  Returns NULL when a component is "." or "..":
- * such paths are refused rather than resolved, so that a rule means exactly
- * what it says and cannot climb out of the new root.
- */
-static char *
-normalise_path(const char *p)
-{
-	char *out = xmalloc(strlen(p) + 2);
-	char *o = out;
-
-	while (*p) {
-		const char *c;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		c = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t) (p - c);
-		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
-			free(out);
-			return NULL;
-		}
-		*o++ = '/';
-		memcpy(o, c, n);
-		o += n;
-	}
-	if (o == out)
-		*o++ = '/';
-	*o = '\0';
-	return out;
-}
-
-static bool
-fs_type_allowed(const char *type)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(fs_types); i++)
-		if (strcmp(type, fs_types[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Parse the ':'-separated options (opts is modified). */
-static int
-parse_opts(char *opts, const char *spec, unsigned *flags, struct ap_err *e)
-{
-	char *o = opts;
-
-	for (;;) {
-		char *next = strchr(o, ':');
-		size_t i;
-
-		if (next)
-			*next = '\0';
-		if (!*o)
-			return ap_err_set(e, 0, "empty option in directory rule \"%s\"", spec);
-		for (i = 0; i < ARRAY_SIZE(opt_names); i++)
-			if (strcmp(o, opt_names[i].name) == 0)
-				break;
-		if (i == ARRAY_SIZE(opt_names))
-			return ap_err_set(e, 0, "unknown option \"%s\" in directory rule \"%s\"", o,
-					  spec);
-		*flags |= opt_names[i].flag;
-		if (!next)
-			return 0;
-		o = next + 1;
-	}
-}
-
-int
-mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, struct ap_err *e)
-{
-	cleanup_free char *copy = NULL;
-	cleanup_free char *in = NULL;
-	cleanup_free char *host = NULL;
-	char *opts, *eq, *outs = NULL;
-	unsigned flags = 0;
-	int r;
-
-	out->inside = NULL;
-	out->outside = NULL;
-	out->flags = 0;
-	*is_delete = false;
-	if (!spec || !*spec)
-		return ap_err_set(e, 0, "empty directory rule");
-
-	copy = xstrdup(spec);
-	opts = strchr(copy, ':');
-	if (opts) {
-		*opts++ = '\0';
-		r = parse_opts(opts, spec, &flags, e);
-		if (r < 0)
-			return r;
-	}
-	eq = strchr(copy, '=');
-	if (eq) {
-		*eq = '\0';
-		outs = eq + 1;
-	}
-
-	if (!*copy)
-		return ap_err_set(e, 0, "no path inside the box in directory rule \"%s\"", spec);
-	in = normalise_path(copy);
-	if (!in)
-		return ap_err_set(
-			e, 0, "\".\" or \"..\" in the inside path of directory rule \"%s\"", spec);
-	/* The root is apbox's own read-only tmpfs; nothing may replace it. */
-	if (strcmp(in, "/") == 0)
-		return ap_err_set(e, 0, "cannot mount over \"/\" in directory rule \"%s\"", spec);
-
-	if (outs && !*outs) {
-		if (opts)
-			return ap_err_set(
-				e, 0, "a deletion takes no options in directory rule \"%s\"", spec);
-		out->inside = TAKE_PTR(in);
-		*is_delete = true;
-		return 0;
-	}
-
-	if ((flags & MOUNTS_TMP) && (flags & MOUNTS_FS))
-		return ap_err_set(e, 0,
-				  "options \"tmp\" and \"fs\" exclude each other in directory rule "
-				  "\"%s\"",
-				  spec);
-	if (flags & MOUNTS_TMP) {
-		if (outs)
-			return ap_err_set(
-				e, 0, "\"tmp\" takes no host path in directory rule \"%s\"", spec);
-	} else if (flags & MOUNTS_FS) {
-		if (!outs)
-			return ap_err_set(e, 0,
-					  "missing filesystem type in directory rule \"%s\" "
-					  "(write IN=TYPE:fs)",
-					  spec);
-		if (!fs_type_allowed(outs))
-			return ap_err_set(
-				e, 0,
-				"filesystem type \"%s\" not allowed in directory rule \"%s\" "
-				"(proc, sysfs, tmpfs, devpts or mqueue)",
-				outs, spec);
-		host = xstrdup(outs);
-	} else if (!outs) {
-		host = xstrdup(in);
-	} else {
-		/*
-		 * Unlike isolate, no "./"-relative OUT: the proxy's cwd is not
-		 * the box dir, and a host path must not depend on where apbox
-		 * happens to run.
-		 */
-		if (outs[0] != '/')
-			return ap_err_set(
-				e, 0, "host path \"%s\" is not absolute in directory rule \"%s\"",
-				outs, spec);
-		host = normalise_path(outs);
-		if (!host)
-			return ap_err_set(
-				e, 0, "\".\" or \"..\" in the host path of directory rule \"%s\"",
-				spec);
-	}
-	out->inside = TAKE_PTR(in);
-	out->outside = TAKE_PTR(host);
-	out->flags = flags;
-	return 0;
-}
-
-static struct mount_rule *
-find_rule(struct mount_rules *rs, const char *inside)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		if (strcmp(rs->v[i].inside, inside) == 0)
-			return &rs->v[i];
-	return NULL;
-}
-
-/* Take ownership of *r: replace the rule with the same IN in place, or append. */
-static void
-put_owned(struct mount_rules *rs, struct mount_rule *r)
-{
-	struct mount_rule *old = find_rule(rs, r->inside);
-
-	if (old) {
-		mounts_rule_free(old);
-	} else {
-		rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
-		old = &rs->v[rs->n++];
-	}
-	*old = *r;
-	r->inside = NULL;
-	r->outside = NULL;
-}
-
-void
-mounts_rules_put(struct mount_rules *rs, const char *inside, const char *outside, unsigned flags)
-{
-	struct mount_rule r = {
-		.inside = xstrdup(inside),
-		.outside = outside ? xstrdup(outside) : NULL,
-		.flags = flags,
-	};
-
-	put_owned(rs, &r);
-}
-
-int
-mounts_rules_add(struct mount_rules *rs, const char *spec, struct ap_err *e)
-{
-	struct mount_rule r;
-	bool is_delete;
-	int ret;
-
-	ret = mounts_rule_parse(spec, &r, &is_delete, e);
-	if (ret < 0) {
-		mounts_rule_free(&r);
-		return ret;
-	}
-	assert(r.inside);
-	if (is_delete) {
-		struct mount_rule *old = find_rule(rs, r.inside);
-
-		if (old) {
-			size_t i = (size_t) (old - rs->v);
-
-			mounts_rule_free(old);
-			memmove(&rs->v[i], &rs->v[i + 1], (rs->n - i - 1) * sizeof(*rs->v));
-			rs->n--;
-		}
-		mounts_rule_free(&r);
-		return 0;
-	}
-	put_owned(rs, &r);
-	return 0;
-}
-
-void
-mounts_rule_free(struct mount_rule *r)
-{
-	free(r->inside);
-	free(r->outside);
-	r->inside = NULL;
-	r->outside = NULL;
-}
-
-void
-mounts_rules_free(struct mount_rules *rs)
-{
-	for (size_t i = 0; i < rs->n; i++)
-		mounts_rule_free(&rs->v[i]);
-	free(rs->v);
-	rs->v = NULL;
-	rs->n = 0;
-}
-
-char *
-mounts_rule_format(const struct mount_rule *r)
-{
-	size_t len = strlen(r->inside) + (r->outside ? strlen(r->outside) : 0) + 64;
-	char *s = xmalloc(len);
-
-	strcpy(s, r->inside);
-	if (r->outside && ((r->flags & MOUNTS_FS) || strcmp(r->outside, r->inside) != 0)) {
-		strcat(s, "=");
-		strcat(s, r->outside);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(opt_names); i++) {
-		if (r->flags & opt_names[i].flag) {
-			strcat(s, ":");
-			strcat(s, opt_names[i].name);
-		}
-	}
-	if (r->flags & MOUNTS_MINIDEV)
-		strcat(s, ":minidev");
-	if (r->flags & MOUNTS_SYMLINK)
-		strcat(s, ":symlink");
-	return s;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Building the root (the proxy, inside its user and mount namespaces)       */
@@ -687,21 +383,21 @@ mounts_rule_attrs(unsigned flags)
 	 */
 	uint64_t attr = MOUNT_ATTR_NOSUID;
 
-	if (!(flags & MOUNTS_DEV))
+	if (!(flags & RULE_DEV))
 		attr |= MOUNT_ATTR_NODEV;
-	if (!(flags & MOUNTS_RW))
+	if (!(flags & RULE_RW))
 		attr |= MOUNT_ATTR_RDONLY;
-	if (flags & MOUNTS_NOEXEC)
+	if (flags & RULE_NOEXEC)
 		attr |= MOUNT_ATTR_NOEXEC;
 	return attr;
 }
 
 /* Is the filesystem that holds rule i's mount point one apbox created itself? */
 static bool
-rule_is_own_fs(const struct mount_rule *r)
+rule_is_own_fs(const struct dir_rule *r)
 {
-	return (r->flags & (MOUNTS_TMP | MOUNTS_MINIDEV)) ||
-	       ((r->flags & MOUNTS_FS) && strcmp(r->outside, "tmpfs") == 0);
+	return (r->flags & (RULE_TMP | RULE_MINIDEV)) ||
+	       ((r->flags & RULE_FS) && strcmp(r->outside, "tmpfs") == 0);
 }
 
 /*
@@ -712,8 +408,7 @@ rule_is_own_fs(const struct mount_rule *r)
 static bool
 counts_as_mounted(const struct build *b, size_t j)
 {
-	if (b->plan->build == MOUNTS_BUILD_TEMPLATE &&
-	    !(b->plan->rules->v[j].flags & MOUNTS_STATIC))
+	if (b->plan->build == MOUNTS_BUILD_TEMPLATE && !(b->plan->rules->v[j].flags & RULE_STATIC))
 		return b->plan->points[j] != MOUNTS_POINT_NONE;
 	return b->kind[j] != POINT_SKIP;
 }
@@ -725,7 +420,7 @@ counts_as_mounted(const struct build *b, size_t j)
 static long
 covering_rule(const struct build *b, size_t i)
 {
-	const struct mount_rules *rs = b->plan->rules;
+	const struct dir_rules *rs = b->plan->rules;
 
 	for (size_t j = i; j-- > 0;)
 		if (counts_as_mounted(b, j) && path_below(rs->v[i].inside, rs->v[j].inside))
@@ -741,11 +436,11 @@ covering_rule(const struct build *b, size_t i)
 static int
 prepare_point(struct build *b, size_t i, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
-	bool is_bind = !(r->flags & (MOUNTS_TMP | MOUNTS_FS | MOUNTS_MINIDEV));
+	const struct dir_rule *r = &b->plan->rules->v[i];
+	bool is_bind = !(r->flags & (RULE_TMP | RULE_FS | RULE_MINIDEV));
 	int ret;
 
-	if (r->flags & MOUNTS_SYMLINK) {
+	if (r->flags & RULE_SYMLINK) {
 		/* Made here, in the root tmpfs, and nothing to mount later. */
 		const char *rel = r->inside + strspn(r->inside, "/");
 
@@ -784,7 +479,7 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 			int en = errno;
 
 			/* "maybe" means "if it exists", not "if it works": EACCES still fails. */
-			if ((en == ENOENT || en == ENOTDIR) && (r->flags & MOUNTS_MAYBE)) {
+			if ((en == ENOENT || en == ENOTDIR) && (r->flags & RULE_MAYBE)) {
 				b->kind[i] = POINT_SKIP;
 				return 0;
 			}
@@ -821,7 +516,7 @@ prepare_point(struct build *b, size_t i, struct ap_err *e)
 static int
 open_point(struct build *b, size_t i, int *fdp, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	int fd = open_beneath(b->rootfd, r->inside);
 	long cov;
 
@@ -843,7 +538,7 @@ open_point(struct build *b, size_t i, int *fdp, struct ap_err *e)
 		*fdp = fd;
 		return 0;
 	}
-	if (r->flags & MOUNTS_MAYBE) {
+	if (r->flags & RULE_MAYBE) {
 		b->kind[i] = POINT_SKIP;
 		return 1;
 	}
@@ -1019,7 +714,7 @@ mask_proc(const struct build *b, const char *proc, bool proc_rw, struct ap_err *
 static int
 mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	const char *type = r->outside;
 	bool is_proc = strcmp(type, "proc") == 0;
 	bool is_tmpfs = strcmp(type, "tmpfs") == 0;
@@ -1064,7 +759,7 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 		ret = mount_on(type, target, type, attr_flags(attr), NULL);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount \"%s\" on \"%s\"", type, r->inside);
-	if (is_tmpfs && !(r->flags & MOUNTS_RW)) {
+	if (is_tmpfs && !(r->flags & RULE_RW)) {
 		b->late_ro[i] = reopen_point(b, r->inside, e);
 		if (b->late_ro[i] < 0)
 			return b->late_ro[i];
@@ -1085,12 +780,12 @@ tmpfs_data(uint64_t size)
 static int
 mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	cleanup_free char *data = tmpfs_data(b->plan->tmp_size);
 	int ret;
 
 	/* Writable by every box process (sticky, like /tmp); never suid or devices. */
-	ret = fresh_at(fd, "tmpfs", attr_flags(mounts_rule_attrs(r->flags | MOUNTS_RW)), data);
+	ret = fresh_at(fd, "tmpfs", attr_flags(mounts_rule_attrs(r->flags | RULE_RW)), data);
 	if (ret < 0)
 		return ap_err_set(e, ret, "cannot mount a tmpfs on \"%s\"", r->inside);
 	return 0;
@@ -1115,7 +810,7 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 		/* A private /dev/shm (the host's is a channel between boxes): the run's /tmp. */
 		{"shm", "/tmp"},
 	};
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	cleanup_close int dfd = -1;
 	int ret;
 
@@ -1182,7 +877,7 @@ mount_minidev(struct build *b, size_t i, int fd, struct ap_err *e)
 	 * The tmpfs belongs to the box uid (it mounted it): read-only at the
 	 * end, or the program could add files to /dev.
 	 */
-	if (!(r->flags & MOUNTS_RW))
+	if (!(r->flags & RULE_RW))
 		b->late_ro[i] = TAKE_FD(dfd);
 	return 0;
 }
@@ -1211,28 +906,28 @@ attach_tree(int tree, int fd, const char *inside, struct ap_err *e)
 static int
 apply_rule(struct build *b, size_t i, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	cleanup_close int fd = -1;
 	int ret;
 
 	ret = open_point(b, i, &fd, e);
 	if (ret != 0)
 		return ret < 0 ? ret : 0;
-	if (r->flags & MOUNTS_MINIDEV)
+	if (r->flags & RULE_MINIDEV)
 		return mount_minidev(b, i, fd, e);
-	if (r->flags & MOUNTS_TMP)
+	if (r->flags & RULE_TMP)
 		return mount_tmp(b, i, fd, e);
-	if (r->flags & MOUNTS_FS)
+	if (r->flags & RULE_FS)
 		return mount_fs(b, i, fd, e);
 	if (b->plan->build == MOUNTS_BUILD_IN_TEMPLATE)
 		return attach_tree(b->plan->trees[i], fd, r->inside, e);
 	if (b->srcfd[i] >= 0) {
 		char src[64];
 		fd_path(b->srcfd[i], src, sizeof(src));
-		return bind_at(b, src, fd, r->inside, !(r->flags & MOUNTS_NOREC),
+		return bind_at(b, src, fd, r->inside, !(r->flags & RULE_NOREC),
 			       mounts_rule_attrs(r->flags), e);
 	}
-	return bind_at(b, r->outside, fd, r->inside, !(r->flags & MOUNTS_NOREC),
+	return bind_at(b, r->outside, fd, r->inside, !(r->flags & RULE_NOREC),
 		       mounts_rule_attrs(r->flags), e);
 }
 
@@ -1313,11 +1008,11 @@ enter_root(const struct build *b, struct ap_err *e)
 static int
 prepare_template_point(struct build *b, size_t i, struct ap_err *e)
 {
-	const struct mount_rule *r = &b->plan->rules->v[i];
+	const struct dir_rule *r = &b->plan->rules->v[i];
 	enum mounts_point pt = b->plan->points[i];
 	int ret;
 
-	if (r->flags & MOUNTS_STATIC)
+	if (r->flags & RULE_STATIC)
 		return prepare_point(b, i, e);
 	b->kind[i] = POINT_SKIP; /* mounted by each run, not here */
 	if (pt == MOUNTS_POINT_NONE || covering_rule(b, i) >= 0)
@@ -1346,10 +1041,10 @@ mount_template_proc(const struct build *b, struct ap_err *e)
 
 /* MOUNTS_BUILD_IN_TEMPLATE: the box's proc rule, applied before the others. */
 static long
-proc_rule(const struct mount_rules *rs)
+proc_rule(const struct dir_rules *rs)
 {
 	for (size_t i = 0; i < rs->n; i++)
-		if ((rs->v[i].flags & MOUNTS_FS) && strcmp(rs->v[i].outside, "proc") == 0 &&
+		if ((rs->v[i].flags & RULE_FS) && strcmp(rs->v[i].outside, "proc") == 0 &&
 		    strcmp(rs->v[i].inside, "/proc") == 0)
 			return (long) i;
 	return -1;
@@ -1371,8 +1066,8 @@ open_template_root(struct build *b, struct ap_err *e)
 	for (size_t i = 0; i < plan->rules->n; i++) {
 		unsigned flags = plan->rules->v[i].flags;
 
-		if (flags & MOUNTS_STATIC)
-			b->kind[i] = (flags & MOUNTS_SYMLINK) ? POINT_SKIP : POINT_DIR;
+		if (flags & RULE_STATIC)
+			b->kind[i] = (flags & RULE_SYMLINK) ? POINT_SKIP : POINT_DIR;
 		else
 			b->kind[i] = plan->points[i] == MOUNTS_POINT_NONE   ? POINT_SKIP
 				     : plan->points[i] == MOUNTS_POINT_FILE ? POINT_FILE
@@ -1419,13 +1114,13 @@ static bool
 mounted_here(const struct build *b, size_t i)
 {
 	return b->kind[i] != POINT_SKIP && !(b->plan->build == MOUNTS_BUILD_IN_TEMPLATE &&
-					     (b->plan->rules->v[i].flags & MOUNTS_STATIC));
+					     (b->plan->rules->v[i].flags & RULE_STATIC));
 }
 
 int
 mounts_build_root(const struct mounts_plan *plan, struct ap_err *e)
 {
-	const struct mount_rules *rs = plan->rules;
+	const struct dir_rules *rs = plan->rules;
 	struct build b = {.plan = plan, .rootfd = -1};
 	bool in_template = plan->build == MOUNTS_BUILD_IN_TEMPLATE;
 	long first;

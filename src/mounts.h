@@ -1,22 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mounts: directory rules (isolate's --dir syntax; parsing is pure and unit
- * tested) and applying them to build the box's new root (libmount only here).
- *
- * Rule syntax (isolate): IN[=OUT][:OPT[:OPT...]]
- *   IN   path inside the box; absolute, or relative to "/" ("proc" = "/proc");
- *        a trailing "/" is dropped; no "." or ".." components.
- *   OUT  host path (absolute); omitted: same as IN; empty ("IN="): delete the
- *        rule for IN (a default one too).  For "fs" rules OUT names the
- *        filesystem type (proc, sysfs, tmpfs, devpts, mqueue); with "tmp" it
- *        is not allowed.
- *   OPT  rw, noexec, maybe, fs, dev, tmp, norec.
- * Redefining IN replaces the rule in place (keeps its position).
- *
- * The first ':' ends the paths and the first '=' ends IN, so IN can contain
- * neither ':' nor '=', and OUT cannot contain ':' (there is no escape, as in
- * isolate).  Repeated slashes are collapsed.  "fs" needs an explicit type
- * ("proc=proc:fs"); a deletion ("IN=") takes no options.
+ * mounts: the box's new root, built from the directory rules (rules.h) in
+ * the proxy, inside the box's own user and mount namespaces; namespace
+ * pinning.  libmount only here.
  */
 #pragma once
 
@@ -25,59 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rules.h"
+
 struct ap_err;
-
-enum {
-	MOUNTS_RW = 1 << 0,	 /* writable; otherwise read-only, every submount too */
-	MOUNTS_NOEXEC = 1 << 1,	 /* MS_NOEXEC */
-	MOUNTS_MAYBE = 1 << 2,	 /* skip silently when OUT does not exist */
-	MOUNTS_FS = 1 << 3,	 /* mount a device-less filesystem named OUT */
-	MOUNTS_DEV = 1 << 4,	 /* allow device nodes (no MS_NODEV) */
-	MOUNTS_TMP = 1 << 5,	 /* a fresh, private, writable tmpfs at IN */
-	MOUNTS_NOREC = 1 << 6,	 /* bind without submounts (no MS_REC) */
-	MOUNTS_MINIDEV = 1 << 7, /* internal: apbox's minimal /dev (not settable by --dir) */
-	MOUNTS_SYMLINK = 1 << 8, /* internal: a symlink IN -> OUT in the new root, no mount */
-	MOUNTS_STATIC = 1 << 9,	 /* internal: a default rule the same for every box of box_root */
-};
-
-struct mount_rule {
-	char *inside;  /* absolute, normalised */
-	char *outside; /* host path, fs type, or NULL (tmp, minidev) */
-	unsigned flags;
-};
-
-struct mount_rules {
-	struct mount_rule *v;
-	size_t n;
-};
-
-/*
- * Parse one rule.  On success *is_delete tells whether it was "IN=" (then
- * out->outside is NULL).  Returns 0 or -EINVAL with a message in e (no errno
- * text: e->errnum is 0).  out is always initialised; free it with
- * mounts_rule_free().
- */
-int mounts_rule_parse(const char *spec, struct mount_rule *out, bool *is_delete, struct ap_err *e);
-/*
- * Parse spec and add it: replace a rule with the same IN, delete on "IN=",
- * else append.  Deleting a rule that does not exist is not an error.
- */
-int mounts_rules_add(struct mount_rules *rs, const char *spec, struct ap_err *e);
-/*
- * Add an already-built rule (inside/outside are copied; inside must already
- * be normalised). Same replace semantics.  The minimal /dev is added so:
- * mounts_rules_put(rs, "/dev", NULL, MOUNTS_MINIDEV).
- */
-void mounts_rules_put(struct mount_rules *rs, const char *inside, const char *outside,
-		      unsigned flags);
-void mounts_rule_free(struct mount_rule *r);
-void mounts_rules_free(struct mount_rules *rs);
-/*
- * Render a rule back to IN=OUT:opts (for -v output and tests); caller frees.
- * "=OUT" is left out when it equals IN.  Every rule --dir can express parses
- * back to itself; the internal minimal /dev renders as "IN:minidev".
- */
-char *mounts_rule_format(const struct mount_rule *r);
 
 /*
  * The MOUNT_ATTR_* a bind or filesystem of a rule with these flags gets:
@@ -101,9 +37,9 @@ enum mounts_point {
 
 /* What the inside process needs to build the root. */
 struct mounts_plan {
-	const char *newroot; /* host dir, existing, on which the tmpfs root is mounted */
-	const struct mount_rules *rules; /* in order */
-	uint64_t tmp_size; /* bytes for each MOUNTS_TMP tmpfs and /dev/shm (0: kernel default) */
+	const char *newroot;	       /* host dir, existing, on which the tmpfs root is mounted */
+	const struct dir_rules *rules; /* in order */
+	uint64_t tmp_size; /* bytes for each RULE_TMP tmpfs and /dev/shm (0: kernel default) */
 	bool hidepid;	   /* mount proc with hidepid=2 (falls back to none when refused) */
 	const char *guard; /* box_root: no symlink is followed in bind sources below it */
 	enum mounts_build build;
@@ -120,7 +56,7 @@ struct mounts_plan {
  * Called by the proxy inside fresh user+mount namespaces, holding
  * CAP_SYS_ADMIN there: make "/" MS_REC|MS_PRIVATE, mount a tmpfs on
  * plan->newroot, create every mount point first, then mount each rule
- * (binds nosuid,nodev unless MOUNTS_DEV; read-only covers every submount),
+ * (binds nosuid,nodev unless RULE_DEV; read-only covers every submount),
  * mask /proc paths as OCI runtimes do, pivot_root into it, detach the old
  * root, make "/" read-only, and chdir("/").  Prints nothing; returns 0 or
  * -errno with the failing path in e.

@@ -69,15 +69,6 @@ plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *
 #undef TAKE
 }
 
-/* Is inside path a equal to b or below it? */
-static bool
-path_covers(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-
-	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/' || n == 1);
-}
-
 /*
  * The names in etc_files (etc, modified) as a vector of pointers into it:
  * a minimal /etc, named entries only, never the whole host /etc (shadow,
@@ -117,7 +108,7 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
  * (read-only, made before the caller's rules are known) does not have.
  */
 static void
-etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, bool may_copy)
+etc_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b, bool may_copy)
 {
 	cleanup_free char *etc = xstrdup(c->etc_files);
 	cleanup_free char **names = NULL;
@@ -131,14 +122,14 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
 	copied = may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0;
 	if (copied)
-		mounts_rules_put(rs, "/etc", dir, MOUNTS_STATIC);
+		rules_put(rs, "/etc", dir, RULE_STATIC);
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *p = NULL;
 
 		if (copied && !is_bind[i])
 			continue;
 		p = xasprintf("/etc/%s", names[i]);
-		mounts_rules_put(rs, p, p, MOUNTS_MAYBE | (copied ? MOUNTS_STATIC : 0));
+		rules_put(rs, p, p, RULE_MAYBE | (copied ? RULE_STATIC : 0));
 	}
 }
 
@@ -150,7 +141,7 @@ etc_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b, 
  * or over /usr (may_link), since a link cannot hold mount points.
  */
 static void
-system_dir(struct mount_rules *rs, const char *dir, unsigned flags, bool may_link)
+system_dir(struct dir_rules *rs, const char *dir, unsigned flags, bool may_link)
 {
 	char target[64];
 	ssize_t n = may_link ? readlink(dir, target, sizeof(target) - 1) : -1;
@@ -162,25 +153,25 @@ system_dir(struct mount_rules *rs, const char *dir, unsigned flags, bool may_lin
 		if (*t == '/')
 			t++;
 		if (strncmp(t, "usr/", 4) == 0 && strcmp(t + 4, dir + 1) == 0) {
-			mounts_rules_put(rs, dir, target, MOUNTS_SYMLINK | MOUNTS_STATIC);
+			rules_put(rs, dir, target, RULE_SYMLINK | RULE_STATIC);
 			return;
 		}
 	}
-	mounts_rules_put(rs, dir, dir, flags | MOUNTS_STATIC);
+	rules_put(rs, dir, dir, flags | RULE_STATIC);
 }
 
 static void
-default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box *b,
-	      bool may_copy_etc, bool may_link)
+default_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b, bool may_copy_etc,
+	      bool may_link)
 {
-	mounts_rules_put(rs, "/box", b->work, MOUNTS_RW);
+	rules_put(rs, "/box", b->work, RULE_RW);
 	system_dir(rs, "/bin", 0, may_link);
 	system_dir(rs, "/lib", 0, may_link);
-	system_dir(rs, "/lib64", MOUNTS_MAYBE, may_link);
-	mounts_rules_put(rs, "/usr", "/usr", MOUNTS_STATIC);
+	system_dir(rs, "/lib64", RULE_MAYBE, may_link);
+	rules_put(rs, "/usr", "/usr", RULE_STATIC);
 	etc_rules(rs, c, b, may_copy_etc);
-	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
-	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
+	rules_put(rs, "/tmp", NULL, RULE_TMP | RULE_RW);
+	rules_put(rs, "/proc", "proc", RULE_FS);
 	if (box_has_dev(b)) {
 		/*
 		 * init's device nodes (box_make_dev()), read-only, devices allowed,
@@ -188,11 +179,10 @@ default_rules(struct mount_rules *rs, const struct ap_conf *c, const struct box 
 		 * /dev/shm (the host's would be a channel between boxes) is a link
 		 * to the run's own /tmp: one tmpfs fewer to make and tear down.
 		 */
-		mounts_rules_put(rs, "/dev", b->dev, MOUNTS_DEV | MOUNTS_NOEXEC | MOUNTS_STATIC);
-		mounts_rules_put(rs, "/dev/pts", "devpts",
-				 MOUNTS_FS | MOUNTS_RW | MOUNTS_DEV | MOUNTS_NOEXEC);
+		rules_put(rs, "/dev", b->dev, RULE_DEV | RULE_NOEXEC | RULE_STATIC);
+		rules_put(rs, "/dev/pts", "devpts", RULE_FS | RULE_RW | RULE_DEV | RULE_NOEXEC);
 	} else {
-		mounts_rules_put(rs, "/dev", NULL, MOUNTS_MINIDEV);
+		rules_put(rs, "/dev", NULL, RULE_MINIDEV);
 	}
 }
 
@@ -212,23 +202,23 @@ caller_rules_allow(const struct ap_opts *o, const struct ap_conf *c, bool *may_c
 	*may_copy_etc = *may_link = true;
 	for (size_t i = 0; i < o->ndir_specs + 2; i++) {
 		struct ap_err pe = {0};
-		struct mount_rule r = {0};
+		struct dir_rule r = {0};
 		bool del;
 		const char *in;
 
 		if (i < 2) {
 			in = extra[i];
 		} else {
-			if (mounts_rule_parse(o->dir_specs[i - 2], &r, &del, &pe) < 0)
+			if (rules_parse(o->dir_specs[i - 2], &r, &del, &pe) < 0)
 				continue; /* reported by plan_build() */
 			in = r.inside;
 		}
-		if (in && path_covers("/etc", in) && strcmp(in, "/etc") != 0)
+		if (in && rules_path_covers("/etc", in) && strcmp(in, "/etc") != 0)
 			*may_copy_etc = false;
 		for (size_t k = 0; in && k < ARRAY_SIZE(linked); k++)
-			if (path_covers(linked[k], in))
+			if (rules_path_covers(linked[k], in))
 				*may_link = false;
-		mounts_rule_free(&r);
+		rules_free_rule(&r);
 	}
 }
 
@@ -357,29 +347,12 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			TIMELINE("run: default rules, /etc checked");
 		}
 		if (o->engine_dir)
-			mounts_rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
+			rules_put(&ps->rules, c->engine_path, o->engine_dir, 0);
 		if (o->code_dir)
-			mounts_rules_put(&ps->rules, c->code_path, o->code_dir, 0);
+			rules_put(&ps->rules, c->code_path, o->code_dir, 0);
+		/* A caller's rule for a directory replaces the defaults below it. */
 		for (size_t i = 0; i < o->ndir_specs; i++) {
-			struct mount_rule nr;
-			bool del;
-			/* A caller's rule for a directory replaces the defaults below it. */
-			if (mounts_rule_parse(o->dir_specs[i], &nr, &del, e) < 0)
-				return ap_err_prefix(e, "--dir");
-			for (size_t j = 0; j < ps->rules.n;) {
-				struct mount_rule *dr = &ps->rules.v[j];
-				if (strcmp(dr->inside, nr.inside) != 0 &&
-				    path_covers(nr.inside, dr->inside) &&
-				    (dr->flags & MOUNTS_MAYBE)) {
-					mounts_rule_free(dr);
-					memmove(dr, dr + 1, (ps->rules.n - j - 1) * sizeof(*dr));
-					ps->rules.n--;
-					continue;
-				}
-				j++;
-			}
-			mounts_rule_free(&nr);
-			r = mounts_rules_add(&ps->rules, o->dir_specs[i], e);
+			r = rules_merge(&ps->rules, o->dir_specs[i], e);
 			if (r < 0)
 				return ap_err_prefix(e, "--dir");
 		}
@@ -463,7 +436,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 void
 plan_free(struct plan_store *ps)
 {
-	mounts_rules_free(&ps->rules);
+	rules_free(&ps->rules);
 	for (size_t i = 0; i < ps->nenv; i++)
 		free(ps->envp[i]);
 	free(ps->envp);

@@ -17,7 +17,7 @@ struct cg;
 
 struct plan_store {
 	struct run_plan run;
-	struct mount_rules rules;
+	struct dir_rules rules;
 	char **envp;
 	size_t nenv;
 	char *hostname;

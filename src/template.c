@@ -44,40 +44,40 @@
 #define LOCK_NAME  ".tpl.lock"
 
 static bool
-is_bind(const struct mount_rule *r)
+is_bind(const struct dir_rule *r)
 {
-	return !(r->flags & (MOUNTS_TMP | MOUNTS_FS | MOUNTS_MINIDEV | MOUNTS_SYMLINK));
+	return !(r->flags & (RULE_TMP | RULE_FS | RULE_MINIDEV | RULE_SYMLINK));
 }
 
 bool
-template_fits(const struct mount_rules *rs)
+template_fits(const struct dir_rules *rs)
 {
 	bool dev = false, proc = false;
 
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct mount_rule *r = &rs->v[i];
-		bool fs_proc = (r->flags & MOUNTS_FS) && strcmp(r->outside, "proc") == 0;
+		const struct dir_rule *r = &rs->v[i];
+		bool fs_proc = (r->flags & RULE_FS) && strcmp(r->outside, "proc") == 0;
 
-		if (r->flags & MOUNTS_MINIDEV)
+		if (r->flags & RULE_MINIDEV)
 			return false;
-		if ((r->flags & MOUNTS_FS) && strcmp(r->outside, "sysfs") == 0)
+		if ((r->flags & RULE_FS) && strcmp(r->outside, "sysfs") == 0)
 			return false;
-		if (strcmp(r->inside, "/dev") == 0 && (r->flags & MOUNTS_STATIC))
+		if (strcmp(r->inside, "/dev") == 0 && (r->flags & RULE_STATIC))
 			dev = true;
 		if (fs_proc) {
-			if (strcmp(r->inside, "/proc") != 0 || (r->flags & MOUNTS_MAYBE) || proc)
+			if (strcmp(r->inside, "/proc") != 0 || (r->flags & RULE_MAYBE) || proc)
 				return false;
 			proc = true;
 		} else if (strcmp(r->inside, "/proc") == 0 || path_below(r->inside, "/proc")) {
 			return false;
 		}
-		if (r->flags & MOUNTS_STATIC)
+		if (r->flags & RULE_STATIC)
 			continue;
-		if (is_bind(r) && (r->flags & MOUNTS_NOREC))
+		if (is_bind(r) && (r->flags & RULE_NOREC))
 			return false;
 		/* A static mount below the run's would be covered by it. */
 		for (size_t j = 0; j < rs->n; j++)
-			if ((rs->v[j].flags & MOUNTS_STATIC) &&
+			if ((rs->v[j].flags & RULE_STATIC) &&
 			    path_below(rs->v[j].inside, r->inside))
 				return false;
 	}
@@ -102,17 +102,17 @@ hash_line(uint64_t h, const char *s)
  * differ from box to box (/box) and run to run.
  */
 static uint64_t
-template_hash(const struct mount_rules *rs, const enum mounts_point *points)
+template_hash(const struct dir_rules *rs, const enum mounts_point *points)
 {
 	uint64_t h = hash_line(14695981039346656037ULL, "apbox-template-1 " PACKAGE_VERSION);
 
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct mount_rule *r = &rs->v[i];
-		cleanup_free char *f = (r->flags & MOUNTS_STATIC) ? mounts_rule_format(r) : NULL;
+		const struct dir_rule *r = &rs->v[i];
+		cleanup_free char *f = (r->flags & RULE_STATIC) ? rules_format(r) : NULL;
 		char id[80] = "-";
 		struct stat st;
 
-		if (r->flags & MOUNTS_STATIC) {
+		if (r->flags & RULE_STATIC) {
 			if (is_bind(r) && stat(r->outside, &st) == 0)
 				(void) snprintf(id, sizeof(id), "%llx:%llx",
 						(unsigned long long) st.st_dev,
@@ -178,7 +178,7 @@ back_to_root(struct saved_ids *s)
  * -ENOENT for a missing "maybe" source (no point), or -errno.
  */
 static int
-source_tree(const struct mount_rule *r, const char *guard, enum mounts_point *pt)
+source_tree(const struct dir_rule *r, const char *guard, enum mounts_point *pt)
 {
 #if defined(SYS_open_tree) && defined(SYS_mount_setattr)
 	struct setattr_args a = {.attr_set = mounts_rule_attrs(r->flags)};
@@ -234,21 +234,21 @@ has_move_mount(void)
 static int
 open_sources(const struct run_plan *p, struct template_run *t)
 {
-	const struct mount_rules *rs = p->mounts.rules;
+	const struct dir_rules *rs = p->mounts.rules;
 	struct saved_ids ids = {0};
 	int ret = as_box(&ids, p->map_uid, p->map_gid);
 
 	for (size_t i = 0; ret == 0 && i < rs->n; i++) {
-		const struct mount_rule *r = &rs->v[i];
+		const struct dir_rule *r = &rs->v[i];
 		int tree;
 
-		if (r->flags & MOUNTS_STATIC)
+		if (r->flags & RULE_STATIC)
 			continue;
 		t->points[i] = MOUNTS_POINT_DIR;
 		if (!is_bind(r))
 			continue;
 		tree = source_tree(r, p->mounts.guard, &t->points[i]);
-		if ((tree == -ENOENT || tree == -ENOTDIR) && (r->flags & MOUNTS_MAYBE))
+		if ((tree == -ENOENT || tree == -ENOTDIR) && (r->flags & RULE_MAYBE))
 			t->points[i] = MOUNTS_POINT_NONE;
 		else if (tree < 0)
 			ret = tree;
@@ -444,7 +444,7 @@ void
 template_prepare(struct run_plan *p, struct template_run *t, const struct box *b,
 		 const struct ap_conf *c)
 {
-	const struct mount_rules *rs = p->mounts.rules;
+	const struct dir_rules *rs = p->mounts.rules;
 	struct ap_err e = {0};
 	char name[32];
 	int fd;

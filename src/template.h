@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * template: the static part of the boxes' tree (the root tmpfs, /usr, /etc,
- * /dev and the merged-/usr links: the rules marked MOUNTS_STATIC), built
+ * /dev and the merged-/usr links: the rules marked RULE_STATIC), built
  * once per box_root in a mount namespace of its own and pinned on
  * <box_root>/.tpl-<hash>.  The keeper enters it for the clone() of a run, so
  * the proxy starts in a copy of it and mounts only the run's own rules: no
@@ -42,7 +42,7 @@ struct template_run {
  * "norec" bind of the run's, no static rule below one of the run's.  Pure;
  * unit tested.
  */
-bool template_fits(const struct mount_rules *rs);
+bool template_fits(const struct dir_rules *rs);
 
 /*
  * For a run of p (its mounts planned): find or make box_root's template and

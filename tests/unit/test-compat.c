@@ -86,12 +86,12 @@ test_activepieces_d(void)
 	TAP_IS_INT(o.dirs.n, 12, "era D: twelve parsed rules");
 	TAP_IS_STR(o.dirs.v[7].inside, "/proc", "era D: proc=proc:fs is /proc");
 	TAP_IS_STR(o.dirs.v[7].outside, "proc", "era D: proc filesystem");
-	tap_ok(o.dirs.v[7].flags & MOUNTS_FS, "era D: proc is fs");
+	tap_ok(o.dirs.v[7].flags & RULE_FS, "era D: proc is fs");
 	TAP_IS_STR(o.dirs.v[5].inside, "/usr/local", "era D: trailing slash dropped");
 	TAP_IS_STR(o.dirs.v[6].outside, "/srv/ap/etc", "era D: /etc source");
-	tap_ok(o.dirs.v[8].flags & MOUNTS_DEV, "era D: /dev:dev");
-	tap_ok(o.dirs.v[9].flags & MOUNTS_RW, "era D: /box:rw");
-	tap_ok(o.dirs.v[11].flags & MOUNTS_MAYBE, "era D: codes:maybe");
+	tap_ok(o.dirs.v[8].flags & RULE_DEV, "era D: /dev:dev");
+	tap_ok(o.dirs.v[9].flags & RULE_RW, "era D: /box:rw");
+	tap_ok(o.dirs.v[11].flags & RULE_MAYBE, "era D: codes:maybe");
 	tap_ok(o.share_net, "era D: --share-net");
 	tap_ok(o.has_box_id && o.box_id == 1, "era D: box 1");
 	tap_ok((o.limits_set & LIM_PROCESSES) && o.limits.processes == 0,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of the directory-rule parser (mounts_rule_parse and friends):
+ * Unit tests of the directory-rule parser (rules_parse and friends):
  * every syntax form, every option, every error, replacement in place,
  * deletion and format round-trips.  Pure: nothing is mounted.  Also the
  * mount-table reader used on kernels without mount_setattr(2), on a file.
@@ -24,9 +24,9 @@ static void
 ok_rule(const char *spec, const char *in, const char *out, unsigned flags, bool del)
 {
 	struct ap_err e = {0};
-	struct mount_rule r;
+	struct dir_rule r;
 	bool is_delete = !del;
-	int ret = mounts_rule_parse(spec, &r, &is_delete, &e);
+	int ret = rules_parse(spec, &r, &is_delete, &e);
 
 	TAP_IS_INT(ret, 0, spec);
 	if (ret < 0)
@@ -35,7 +35,7 @@ ok_rule(const char *spec, const char *in, const char *out, unsigned flags, bool 
 	TAP_IS_STR(r.outside, out, "  outside");
 	TAP_IS_INT(r.flags, flags, "  flags");
 	TAP_IS_INT(is_delete, del, "  is_delete");
-	mounts_rule_free(&r);
+	rules_free_rule(&r);
 }
 
 /* Parse spec, expect -EINVAL, errnum 0 and exactly msg. */
@@ -43,9 +43,9 @@ static void
 bad_rule(const char *spec, const char *msg)
 {
 	struct ap_err e = {0};
-	struct mount_rule r;
+	struct dir_rule r;
 	bool is_delete;
-	int ret = mounts_rule_parse(spec, &r, &is_delete, &e);
+	int ret = rules_parse(spec, &r, &is_delete, &e);
 	char name[300];
 
 	(void) snprintf(name, sizeof(name), "rejects \"%s\"", spec ? spec : "(null)");
@@ -53,7 +53,7 @@ bad_rule(const char *spec, const char *msg)
 	TAP_IS_STR(e.msg, msg, "  message");
 	TAP_IS_INT(e.errnum, 0, "  no errno text");
 	tap_ok(r.inside == NULL && r.outside == NULL, "  nothing allocated");
-	mounts_rule_free(&r);
+	rules_free_rule(&r);
 }
 
 /* format(parse(spec)) == canon, and parse(canon) gives the same rule. */
@@ -61,28 +61,28 @@ static void
 round_trip(const char *spec, const char *canon)
 {
 	struct ap_err e = {0};
-	struct mount_rule a, b;
+	struct dir_rule a, b;
 	bool del;
 	char *s, *s2;
 	char name[300];
 
 	(void) snprintf(name, sizeof(name), "format \"%s\"", spec);
-	if (mounts_rule_parse(spec, &a, &del, &e) < 0) {
+	if (rules_parse(spec, &a, &del, &e) < 0) {
 		tap_ok(0, "%s: %s", name, e.msg);
 		return;
 	}
-	s = mounts_rule_format(&a);
+	s = rules_format(&a);
 	TAP_IS_STR(s, canon, name);
-	TAP_IS_INT(mounts_rule_parse(s, &b, &del, &e), 0, "  reparses");
+	TAP_IS_INT(rules_parse(s, &b, &del, &e), 0, "  reparses");
 	TAP_IS_STR(b.inside, a.inside, "  same inside");
 	TAP_IS_STR(b.outside, a.outside, "  same outside");
 	TAP_IS_INT(b.flags, a.flags, "  same flags");
-	s2 = mounts_rule_format(&b);
+	s2 = rules_format(&b);
 	TAP_IS_STR(s2, s, "  format is stable");
 	free(s);
 	free(s2);
-	mounts_rule_free(&a);
-	mounts_rule_free(&b);
+	rules_free_rule(&a);
+	rules_free_rule(&b);
 }
 
 static void
@@ -100,7 +100,7 @@ test_syntax(void)
 	ok_rule("//usr//lib//=//opt///lib", "/usr/lib", "/opt/lib", 0, false);
 	/* relative IN is under "/" */
 	ok_rule("usr", "/usr", "/usr", 0, false);
-	ok_rule("proc=proc:fs", "/proc", "proc", MOUNTS_FS, false);
+	ok_rule("proc=proc:fs", "/proc", "proc", RULE_FS, false);
 	ok_rule("root/common=/cache/v12/common", "/root/common", "/cache/v12/common", 0, false);
 	/* host root as a source is allowed */
 	ok_rule("/host=/", "/host", "/", 0, false);
@@ -116,23 +116,23 @@ test_syntax(void)
 static void
 test_options(void)
 {
-	ok_rule("/box=/b:rw", "/box", "/b", MOUNTS_RW, false);
-	ok_rule("/x:noexec", "/x", "/x", MOUNTS_NOEXEC, false);
-	ok_rule("/lib64:maybe", "/lib64", "/lib64", MOUNTS_MAYBE, false);
-	ok_rule("/dev=/dev:dev", "/dev", "/dev", MOUNTS_DEV, false);
-	ok_rule("/dev:dev:norec", "/dev", "/dev", MOUNTS_DEV | MOUNTS_NOREC, false);
-	ok_rule("/tmp:tmp", "/tmp", NULL, MOUNTS_TMP, false);
-	ok_rule("tmp:tmp:noexec", "/tmp", NULL, MOUNTS_TMP | MOUNTS_NOEXEC, false);
+	ok_rule("/box=/b:rw", "/box", "/b", RULE_RW, false);
+	ok_rule("/x:noexec", "/x", "/x", RULE_NOEXEC, false);
+	ok_rule("/lib64:maybe", "/lib64", "/lib64", RULE_MAYBE, false);
+	ok_rule("/dev=/dev:dev", "/dev", "/dev", RULE_DEV, false);
+	ok_rule("/dev:dev:norec", "/dev", "/dev", RULE_DEV | RULE_NOREC, false);
+	ok_rule("/tmp:tmp", "/tmp", NULL, RULE_TMP, false);
+	ok_rule("tmp:tmp:noexec", "/tmp", NULL, RULE_TMP | RULE_NOEXEC, false);
 	ok_rule("/box=/b:rw:noexec:maybe:dev:norec", "/box", "/b",
-		MOUNTS_RW | MOUNTS_NOEXEC | MOUNTS_MAYBE | MOUNTS_DEV | MOUNTS_NOREC, false);
+		RULE_RW | RULE_NOEXEC | RULE_MAYBE | RULE_DEV | RULE_NOREC, false);
 	/* a repeated option is harmless */
-	ok_rule("/x:rw:rw", "/x", "/x", MOUNTS_RW, false);
+	ok_rule("/x:rw:rw", "/x", "/x", RULE_RW, false);
 	/* every allowed filesystem type, "fs" with "rw" */
-	ok_rule("/proc=proc:fs", "/proc", "proc", MOUNTS_FS, false);
-	ok_rule("/sys=sysfs:fs", "/sys", "sysfs", MOUNTS_FS, false);
-	ok_rule("/scratch=tmpfs:fs:rw", "/scratch", "tmpfs", MOUNTS_FS | MOUNTS_RW, false);
-	ok_rule("/dev/pts=devpts:fs", "/dev/pts", "devpts", MOUNTS_FS, false);
-	ok_rule("/dev/mqueue=mqueue:fs:rw", "/dev/mqueue", "mqueue", MOUNTS_FS | MOUNTS_RW, false);
+	ok_rule("/proc=proc:fs", "/proc", "proc", RULE_FS, false);
+	ok_rule("/sys=sysfs:fs", "/sys", "sysfs", RULE_FS, false);
+	ok_rule("/scratch=tmpfs:fs:rw", "/scratch", "tmpfs", RULE_FS | RULE_RW, false);
+	ok_rule("/dev/pts=devpts:fs", "/dev/pts", "devpts", RULE_FS, false);
+	ok_rule("/dev/mqueue=mqueue:fs:rw", "/dev/mqueue", "mqueue", RULE_FS | RULE_RW, false);
 }
 
 static void
@@ -175,37 +175,37 @@ test_errors(void)
 static void
 test_add_replace_delete(void)
 {
-	struct mount_rules rs = {0};
+	struct dir_rules rs = {0};
 	struct ap_err e = {0};
 	char *s;
 
-	TAP_IS_INT(mounts_rules_add(&rs, "/box=/b:rw", &e), 0, "add /box");
-	TAP_IS_INT(mounts_rules_add(&rs, "/bin", &e), 0, "add /bin");
-	TAP_IS_INT(mounts_rules_add(&rs, "/usr", &e), 0, "add /usr");
-	TAP_IS_INT(mounts_rules_add(&rs, "proc=proc:fs", &e), 0, "add proc");
-	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
+	TAP_IS_INT(rules_add(&rs, "/box=/b:rw", &e), 0, "add /box");
+	TAP_IS_INT(rules_add(&rs, "/bin", &e), 0, "add /bin");
+	TAP_IS_INT(rules_add(&rs, "/usr", &e), 0, "add /usr");
+	TAP_IS_INT(rules_add(&rs, "proc=proc:fs", &e), 0, "add proc");
+	rules_put(&rs, "/dev", NULL, RULE_MINIDEV);
 	TAP_IS_INT(rs.n, 5, "five rules");
 
 	/* replacing keeps the position */
-	TAP_IS_INT(mounts_rules_add(&rs, "/bin/=/opt/bin:noexec", &e), 0, "replace /bin");
+	TAP_IS_INT(rules_add(&rs, "/bin/=/opt/bin:noexec", &e), 0, "replace /bin");
 	TAP_IS_INT(rs.n, 5, "  still five rules");
 	TAP_IS_STR(rs.v[1].inside, "/bin", "  /bin stays second");
 	TAP_IS_STR(rs.v[1].outside, "/opt/bin", "  with the new source");
-	TAP_IS_INT(rs.v[1].flags, MOUNTS_NOEXEC, "  and the new flags");
+	TAP_IS_INT(rs.v[1].flags, RULE_NOEXEC, "  and the new flags");
 
 	/* put replaces too, copying its arguments */
-	mounts_rules_put(&rs, "/usr", "/usr", MOUNTS_MAYBE);
+	rules_put(&rs, "/usr", "/usr", RULE_MAYBE);
 	TAP_IS_INT(rs.n, 5, "put /usr replaces");
 	TAP_IS_STR(rs.v[2].inside, "/usr", "  /usr stays third");
-	TAP_IS_INT(rs.v[2].flags, MOUNTS_MAYBE, "  with the new flags");
+	TAP_IS_INT(rs.v[2].flags, RULE_MAYBE, "  with the new flags");
 
 	/* a --dir rule replaces the internal /dev */
-	TAP_IS_INT(mounts_rules_add(&rs, "/dev=/dev:dev", &e), 0, "replace minidev /dev");
+	TAP_IS_INT(rules_add(&rs, "/dev=/dev:dev", &e), 0, "replace minidev /dev");
 	TAP_IS_STR(rs.v[4].outside, "/dev", "  now a bind");
-	TAP_IS_INT(rs.v[4].flags, MOUNTS_DEV, "  with dev only");
+	TAP_IS_INT(rs.v[4].flags, RULE_DEV, "  with dev only");
 
 	/* deletion closes the gap */
-	TAP_IS_INT(mounts_rules_add(&rs, "/usr=", &e), 0, "delete /usr");
+	TAP_IS_INT(rules_add(&rs, "/usr=", &e), 0, "delete /usr");
 	TAP_IS_INT(rs.n, 4, "  four rules");
 	TAP_IS_STR(rs.v[0].inside, "/box", "  order kept: /box");
 	TAP_IS_STR(rs.v[1].inside, "/bin", "  order kept: /bin");
@@ -213,25 +213,25 @@ test_add_replace_delete(void)
 	TAP_IS_STR(rs.v[3].inside, "/dev", "  order kept: /dev");
 
 	/* deleting a missing rule is not an error */
-	TAP_IS_INT(mounts_rules_add(&rs, "/nothing=", &e), 0, "delete a missing rule");
+	TAP_IS_INT(rules_add(&rs, "/nothing=", &e), 0, "delete a missing rule");
 	TAP_IS_INT(rs.n, 4, "  still four rules");
 
 	/* a bad rule changes nothing */
-	TAP_IS_INT(mounts_rules_add(&rs, "/bin:bogus", &e), -EINVAL, "bad rule refused");
+	TAP_IS_INT(rules_add(&rs, "/bin:bogus", &e), -EINVAL, "bad rule refused");
 	TAP_IS_STR(e.msg, "unknown option \"bogus\" in directory rule \"/bin:bogus\"",
 		   "  with its message");
 	TAP_IS_INT(rs.n, 4, "  rules unchanged");
 	TAP_IS_STR(rs.v[1].outside, "/opt/bin", "  /bin unchanged");
 
 	/* a new rule appends */
-	TAP_IS_INT(mounts_rules_add(&rs, "/tmp:tmp", &e), 0, "append /tmp");
+	TAP_IS_INT(rules_add(&rs, "/tmp:tmp", &e), 0, "append /tmp");
 	TAP_IS_INT(rs.n, 5, "  five rules");
 	TAP_IS_STR(rs.v[4].inside, "/tmp", "  at the end");
 	TAP_IS_STR(rs.v[4].outside, NULL, "  without a source");
 
 	/* the internal /dev renders, though --dir cannot express it */
-	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
-	s = mounts_rule_format(&rs.v[3]);
+	rules_put(&rs, "/dev", NULL, RULE_MINIDEV);
+	s = rules_format(&rs.v[3]);
 	TAP_IS_STR(s, "/dev:minidev", "format the minimal /dev");
 	free(s);
 
@@ -239,11 +239,11 @@ test_add_replace_delete(void)
 	for (const char *const *d =
 		     (const char *const[]){"/box=", "/bin=", "/proc=", "/dev=", "/tmp=", NULL};
 	     *d; d++)
-		(void) mounts_rules_add(&rs, *d, &e);
+		(void) rules_add(&rs, *d, &e);
 	TAP_IS_INT(rs.n, 0, "all deleted");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 	tap_ok(rs.v == NULL && rs.n == 0, "free leaves an empty set");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 }
 
 static void
@@ -311,76 +311,74 @@ test_list_below(void)
 
 /* The default rules of a root box in a process mode, as plan.c puts them. */
 static void
-default_rules(struct mount_rules *rs)
+default_rules(struct dir_rules *rs)
 {
 	memset(rs, 0, sizeof(*rs));
-	mounts_rules_put(rs, "/box", "/var/lib/apbox/3/box", MOUNTS_RW);
-	mounts_rules_put(rs, "/bin", "usr/bin", MOUNTS_SYMLINK | MOUNTS_STATIC);
-	mounts_rules_put(rs, "/usr", "/usr", MOUNTS_STATIC);
-	mounts_rules_put(rs, "/etc", "/var/lib/apbox/.etc-1", MOUNTS_STATIC);
-	mounts_rules_put(rs, "/etc/ssl", "/etc/ssl", MOUNTS_MAYBE | MOUNTS_STATIC);
-	mounts_rules_put(rs, "/tmp", NULL, MOUNTS_TMP | MOUNTS_RW);
-	mounts_rules_put(rs, "/proc", "proc", MOUNTS_FS);
-	mounts_rules_put(rs, "/dev", "/var/lib/apbox/.dev2",
-			 MOUNTS_DEV | MOUNTS_NOEXEC | MOUNTS_STATIC);
-	mounts_rules_put(rs, "/dev/pts", "devpts", MOUNTS_FS | MOUNTS_RW | MOUNTS_DEV);
+	rules_put(rs, "/box", "/var/lib/apbox/3/box", RULE_RW);
+	rules_put(rs, "/bin", "usr/bin", RULE_SYMLINK | RULE_STATIC);
+	rules_put(rs, "/usr", "/usr", RULE_STATIC);
+	rules_put(rs, "/etc", "/var/lib/apbox/.etc-1", RULE_STATIC);
+	rules_put(rs, "/etc/ssl", "/etc/ssl", RULE_MAYBE | RULE_STATIC);
+	rules_put(rs, "/tmp", NULL, RULE_TMP | RULE_RW);
+	rules_put(rs, "/proc", "proc", RULE_FS);
+	rules_put(rs, "/dev", "/var/lib/apbox/.dev2", RULE_DEV | RULE_NOEXEC | RULE_STATIC);
+	rules_put(rs, "/dev/pts", "devpts", RULE_FS | RULE_RW | RULE_DEV);
 }
 
 /* Which rule sets the mount template can hold (template_fits()). */
 static void
 test_template_fits(void)
 {
-	struct mount_rules rs;
+	struct dir_rules rs;
 	struct ap_err e = {0};
 
 	default_rules(&rs);
 	tap_ok(template_fits(&rs), "template: the defaults fit");
-	TAP_IS_INT(mounts_rules_add(&rs, "/data=/srv/data:rw", &e), 0, "template: add /data");
-	TAP_IS_INT(mounts_rules_add(&rs, "/usr/local/x=/opt/x", &e), 0, "template: add below /usr");
+	TAP_IS_INT(rules_add(&rs, "/data=/srv/data:rw", &e), 0, "template: add /data");
+	TAP_IS_INT(rules_add(&rs, "/usr/local/x=/opt/x", &e), 0, "template: add below /usr");
 	tap_ok(template_fits(&rs),
 	       "template: the run's binds, top level or below a static one, fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "proc=", &e), 0, "template: delete /proc");
+	TAP_IS_INT(rules_add(&rs, "proc=", &e), 0, "template: delete /proc");
 	tap_ok(!template_fits(&rs), "template: no proc: no template (none to carry one for)");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/p2=proc:fs", &e), 0, "template: a second proc");
+	TAP_IS_INT(rules_add(&rs, "/p2=proc:fs", &e), 0, "template: a second proc");
 	tap_ok(!template_fits(&rs), "template: a proc elsewhere does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/proc/x=/x", &e), 0, "template: a bind below /proc");
+	TAP_IS_INT(rules_add(&rs, "/proc/x=/x", &e), 0, "template: a bind below /proc");
 	tap_ok(!template_fits(&rs), "template: a rule below /proc does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/sys=sysfs:fs", &e), 0, "template: sysfs");
+	TAP_IS_INT(rules_add(&rs, "/sys=sysfs:fs", &e), 0, "template: sysfs");
 	tap_ok(!template_fits(&rs), "template: sysfs does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/data=/srv:norec", &e), 0, "template: norec");
+	TAP_IS_INT(rules_add(&rs, "/data=/srv:norec", &e), 0, "template: norec");
 	tap_ok(!template_fits(&rs), "template: a norec bind does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/etc=/srv/etc", &e), 0, "template: the caller's /etc");
+	TAP_IS_INT(rules_add(&rs, "/etc=/srv/etc", &e), 0, "template: the caller's /etc");
 	tap_ok(!template_fits(&rs), "template: a static rule below the run's does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	TAP_IS_INT(mounts_rules_add(&rs, "/dev=/srv/dev:dev", &e), 0,
-		   "template: the caller's /dev");
+	TAP_IS_INT(rules_add(&rs, "/dev=/srv/dev:dev", &e), 0, "template: the caller's /dev");
 	tap_ok(!template_fits(&rs), "template: no static /dev does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 
 	default_rules(&rs);
-	mounts_rules_put(&rs, "/dev", NULL, MOUNTS_MINIDEV);
+	rules_put(&rs, "/dev", NULL, RULE_MINIDEV);
 	tap_ok(!template_fits(&rs), "template: the per-run minimal /dev does not fit");
-	mounts_rules_free(&rs);
+	rules_free(&rs);
 }
 
 int
