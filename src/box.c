@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "err.h"
 #include "mounts.h"
+#include "cache.h"
 #include "util.h"
 
 #define LOCK_MAGIC "apbox-lock-1"
@@ -185,9 +186,8 @@ box_save_state(struct box *b, struct ap_err *e)
 	return 0;
 }
 
-/* Open box_root (following the administrator's symlinks, once). */
-static int
-open_box_root(const struct box *b, bool create, struct ap_err *e)
+int
+box_open_root(const struct box *b, bool create, struct ap_err *e)
 {
 	int fd;
 
@@ -275,7 +275,7 @@ box_create(struct box *b, struct ap_err *e)
 	char name[16];
 	int r;
 
-	rootfd = open_box_root(b, true, e);
+	rootfd = box_open_root(b, true, e);
 	if (rootfd < 0)
 		return rootfd;
 	/* A previous box is reset, as isolate 2.x does on --init. */
@@ -297,7 +297,7 @@ box_create(struct box *b, struct ap_err *e)
 		goto out;
 	}
 	/* Made now, so that a run finds it even when box_root has filled up since. */
-	r = box_make_newroot(b, e);
+	r = cache_make_newroot(b, e);
 	if (r < 0)
 		goto out;
 	return 0;
@@ -309,7 +309,7 @@ out:
 int
 box_remove(struct box *b, struct ap_err *e)
 {
-	cleanup_close int rootfd = open_box_root(b, false, e);
+	cleanup_close int rootfd = box_open_root(b, false, e);
 	int r;
 
 	/* No box_root at all: no box either. */
@@ -331,286 +331,4 @@ box_is_gone(const struct box *b)
 
 	return b->state.recorded && !b->state.initialized && lstat(b->dir, &st) < 0 &&
 	       errno == ENOENT;
-}
-
-static bool
-is_dir_at(int dirfd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Is the copy "name" in etcfd up to date with the host file st describes? */
-static bool
-etc_copy_current(int etcfd, const char *name, const struct stat *st, bool rootless)
-{
-	struct stat cur;
-
-	if (fstatat(etcfd, name, &cur, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(cur.st_mode))
-		return false;
-	return cur.st_size == st->st_size && cur.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	       cur.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
-	       (cur.st_mode & 07777) == (st->st_mode & 0777) &&
-	       (rootless || (cur.st_uid == st->st_uid && cur.st_gid == st->st_gid));
-}
-
-/* Copy the open host file src (st) to "name" in etcfd: a new file renamed over the old. */
-static int
-etc_copy(int etcfd, const char *name, int src, const struct stat *st, bool rootless)
-{
-	cleanup_free char *tmp = xasprintf(".%s.apbox-new", name);
-	cleanup_close int dst = -1;
-	struct timespec times[2] = {st->st_atim, st->st_mtim};
-	char buf[16384];
-	ssize_t n;
-
-	(void) unlinkat(etcfd, tmp, 0);
-	dst = openat(etcfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (dst < 0)
-		return -errno;
-	while ((n = read(src, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		for (ssize_t done = 0, w; done < n; done += w) {
-			w = write(dst, buf + done, (size_t) (n - done));
-			if (w < 0)
-				goto fail;
-		}
-	}
-	/*
-	 * The owner and mode of the host file (the box reads it only if it
-	 * could read that one), never its set-id bits; its mtime, by which
-	 * the next run sees whether it changed.
-	 */
-	if ((!rootless && fchown(dst, st->st_uid, st->st_gid) < 0) ||
-	    fchmod(dst, st->st_mode & 0777) < 0 || futimens(dst, times) < 0)
-		goto fail;
-	/* A directory of that name (the host entry was one) cannot be renamed over. */
-	if (is_dir_at(etcfd, name))
-		(void) remove_tree_at(etcfd, name);
-	if (renameat(etcfd, tmp, etcfd, name) < 0)
-		goto fail;
-	return 0;
-fail:;
-	int en = errno;
-	(void) unlinkat(etcfd, tmp, 0);
-	return -en;
-}
-
-/*
- * An empty mount point "name" in etcfd for a bind of the host entry st
- * describes: a directory, or an empty file for anything else.
- */
-static int
-etc_point(int etcfd, const char *name, const struct stat *st)
-{
-	struct stat cur;
-	bool want_dir = S_ISDIR(st->st_mode);
-	int fd;
-
-	if (fstatat(etcfd, name, &cur, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (want_dir ? S_ISDIR(cur.st_mode) : (S_ISREG(cur.st_mode) && cur.st_size == 0))
-			return 0;
-		(void) remove_tree_at(etcfd, name);
-	}
-	if (want_dir) {
-		fd = mkdirat_nofollow(etcfd, name, 0755);
-		if (fd < 0)
-			return fd;
-	} else {
-		fd = openat(etcfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-			    0644);
-		if (fd < 0)
-			return -errno;
-	}
-	(void) close(fd);
-	return 0;
-}
-
-/* Remove every entry of etcfd that is not one of names. */
-static void
-etc_prune(int etcfd, char *const *names, size_t n)
-{
-	DIR *d = opendir_at(etcfd);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		bool keep = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
-
-		for (size_t i = 0; i < n && !keep; i++)
-			keep = strcmp(de->d_name, names[i]) == 0;
-		if (!keep)
-			(void) remove_tree_at(etcfd, de->d_name);
-	}
-	(void) closedir(d);
-}
-
-/* FNV-1a over the names, one per line: the name of their shared copy. */
-static uint64_t
-names_hash(char *const *names, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (size_t i = 0; i < n; i++)
-		for (const char *c = names[i];; c++) {
-			h = (h ^ (unsigned char) (*c ? *c : '\n')) * 1099511628211ULL;
-			if (!*c)
-				break;
-		}
-	return h;
-}
-
-int
-box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir,
-	     struct ap_err *e)
-{
-	cleanup_close int rootfd = -1, etcfd = -1;
-	char name[32];
-	size_t i;
-	int r;
-
-	*dir = NULL;
-	(void) snprintf(name, sizeof(name), ".etc-%016llx",
-			(unsigned long long) names_hash(names, n));
-	/* box_root is root's (or the rootless caller's) and never a box's: no symlink here. */
-	rootfd = open_box_root(b, false, e);
-	if (rootfd < 0)
-		return rootfd;
-	etcfd = mkdirat_nofollow(rootfd, name, 0755);
-	if (etcfd < 0)
-		return ap_err_set(e, -etcfd, "cannot create \"%s/%s\"", b->root, name);
-	/* Boxes share the copy: one refresh at a time (it takes microseconds when nothing changed).
-	 */
-	if (flock(etcfd, LOCK_EX) < 0)
-		return ap_err_set(e, errno, "cannot lock \"%s/%s\"", b->root, name);
-	for (i = 0; i < n; i++) {
-		cleanup_free char *host = xasprintf("/etc/%s", names[i]);
-		cleanup_close int src = -1;
-		struct stat st;
-
-		if (is_bind)
-			is_bind[i] = false;
-		/* Symlinks in the host path are followed, as a bind of it would. */
-		if (stat(host, &st) < 0) {
-			if (errno != ENOENT && errno != ENOTDIR)
-				return ap_err_set(e, errno, "cannot read \"%s\"", host);
-			(void) remove_tree_at(etcfd, names[i]);
-			continue;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			if (is_bind)
-				is_bind[i] = true;
-			r = etc_point(etcfd, names[i], &st);
-		} else if (etc_copy_current(etcfd, names[i], &st, b->rootless)) {
-			r = 0;
-		} else {
-			/* What is copied is what was opened: its own stat, not the path's. */
-			src = open(host, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-			if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode))
-				return ap_err_set(e, src < 0 ? errno : EAGAIN, "cannot read \"%s\"",
-						  host);
-			r = etc_copy(etcfd, names[i], src, &st, b->rootless);
-		}
-		if (r < 0)
-			return ap_err_set(e, -r, "cannot copy \"%s\" into \"%s/%s\"", host, b->root,
-					  name);
-	}
-	etc_prune(etcfd, names, n);
-	*dir = xasprintf("%s/%s", b->root, name);
-	return 0;
-}
-
-int
-box_make_dev(const struct box *b, struct ap_err *e)
-{
-	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-	static const struct {
-		const char *name, *target;
-	} links[] = {
-		{"ptmx", "pts/ptmx"},	       {"fd", "/proc/self/fd"},
-		{"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
-		{"stderr", "/proc/self/fd/2"}, {"shm", "/tmp"},
-	};
-	cleanup_close int dirfd = -1, devfd = -1;
-	char tmp[32];
-	struct statvfs sv;
-	int r;
-
-	if (b->rootless)
-		return ap_err_set(e, EPERM, "no device nodes without root");
-	if (box_has_dev(b))
-		return 0;
-	dirfd = open_box_root(b, false, e);
-	if (dirfd < 0)
-		return dirfd;
-	/* Device nodes on a nodev filesystem do not open, even through a bind without nodev. */
-	if (fstatvfs(dirfd, &sv) < 0 || (sv.f_flag & ST_NODEV))
-		return ap_err_set(e, EOPNOTSUPP, "\"%s\" is on a nodev filesystem", b->root);
-	/* Built under a name of our own: another init may be making it at the same time. */
-	(void) snprintf(tmp, sizeof(tmp), ".dev.%d", (int) getpid());
-	(void) remove_tree_at(dirfd, tmp);
-	devfd = mkdirat_nofollow(dirfd, tmp, 0755);
-	if (devfd < 0)
-		return ap_err_set(e, -devfd, "cannot create \"%s/%s\"", b->root, tmp);
-	for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
-		cleanup_free char *host = xasprintf("/dev/%s", devices[i]);
-		struct stat st;
-
-		/* Only what the host has, and only character devices. */
-		if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode))
-			continue;
-		if (mknodat(devfd, devices[i], S_IFCHR | 0600, st.st_rdev) < 0 ||
-		    fchmodat(devfd, devices[i], st.st_mode & 0777, 0) < 0) {
-			r = ap_err_set(e, errno, "cannot make \"%s/%s/%s\"", b->root, tmp,
-				       devices[i]);
-			goto fail;
-		}
-	}
-	if (mkdirat(devfd, "pts", 0755) < 0) {
-		r = ap_err_set(e, errno, "cannot create mount points in \"%s/%s\"", b->root, tmp);
-		goto fail;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i].target, devfd, links[i].name) < 0) {
-			r = ap_err_set(e, errno, "cannot create \"%s/%s/%s\"", b->root, tmp,
-				       links[i].name);
-			goto fail;
-		}
-	if (renameat(dirfd, tmp, dirfd, ".dev2") < 0) {
-		/* Another init was faster: its .dev2 is as good as ours. */
-		r = (errno == EEXIST || errno == ENOTEMPTY) && box_has_dev(b)
-			    ? 0
-			    : ap_err_set(e, errno, "cannot rename \"%s/%s\"", b->root, tmp);
-		goto fail;
-	}
-	return 0;
-fail:
-	(void) remove_tree_at(dirfd, tmp);
-	return r;
-}
-
-int
-box_make_newroot(const struct box *b, struct ap_err *e)
-{
-	/*
-	 * box_root is root's (or the rootless caller's): no box can plant
-	 * anything here, and what is not a directory fails the proxy's open.
-	 */
-	if (mkdir(b->newroot, 0755) < 0 && errno != EEXIST)
-		return ap_err_set(e, errno, "cannot create \"%s\"", b->newroot);
-	return 0;
-}
-
-bool
-box_has_dev(const struct box *b)
-{
-	struct stat st;
-
-	/* Made by root (init), never by the box, and complete once it has this name. */
-	return !b->rootless && lstat(b->dev, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }

@@ -8,8 +8,8 @@
  * Layout: <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
  *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
  *                               by its first run (root only; see ns_net_pinned())
- *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (box_sync_etc())
- *         <box_root>/.dev2        the boxes' /dev: device nodes (box_make_dev())
+ *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (cache.h)
+ *         <box_root>/.dev2        the boxes' /dev: device nodes (cache.h)
  *         <box_root>/.tpl-<hash>  the mount template, pinned (template.h); .tpl.lock
  *         <box_root>/.root        empty dir, where each run of a process mode mounts
  *                                 its new root, in its own mount namespace
@@ -50,7 +50,7 @@ struct box {
 	gid_t host_gid;
 	char *dir;	 /* <box_root>/<id> */
 	char *work;	 /* <box_root>/<id>/box */
-	char *newroot;	 /* <box_root>/.root, shared (box_make_newroot()) */
+	char *newroot;	 /* <box_root>/.root, shared (cache.h) */
 	char *netns;	 /* <box_root>/<id>/netns: the box's pinned network namespace */
 	char *root;	 /* box_root */
 	char *dev;	 /* <box_root>/.dev2: the boxes' /dev in the process modes */
@@ -58,9 +58,6 @@ struct box {
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
 };
-
-/* The file in lock_root that caches the compiled seccomp filter (see seccomp.c). */
-#define SECCOMP_CACHE "seccomp.bpf"
 
 /* Compute paths and ids; checks id < num_boxes.  No system access. */
 int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);
@@ -88,49 +85,7 @@ bool box_is_gone(const struct box *b);
  * owned by the box).  Returns 0 or -errno.
  */
 int box_check_work(const struct box *b, struct ap_err *e);
-/*
- * The boxes' /etc for the process modes (config key etc_files): a directory
- * of box_root shared by every box with the same etc_files (its name is a
- * hash of them), bound read-only on /etc, holds a copy of each named host
- * file, refreshed here before each run when the file changed (size, mtime,
- * mode or owner), instead of one bind mount per file: each bind costs a
- * mount at every run and again at every namespace teardown.  A copy keeps
- * the file's owner and mode (never set-id bits), so the box reads what a
- * bind would show it, as of the start of the run (as Docker does with
- * /etc/hosts and resolv.conf).  Shared, it costs init and cleanup nothing;
- * refreshes are serialised by a flock on the directory.  A name that is a
- * directory (ssl, alternatives) or another non-regular file is still bound:
- * the copy holds an empty mount point for it and is_bind[i] is set (is_bind
- * may be NULL).  A name with no host entry loses its copy.  Entries
- * that are not named are removed.  Returns 0 and the directory in *dir
- * (malloc'd), or -errno with e set (the caller then binds every file).
- */
-int box_sync_etc(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir,
-		 struct ap_err *e);
-/*
- * init, as root: the boxes' /dev for the process modes, <box_root>/.dev2,
- * made by the first init and shared: the harmless character devices of the
- * host's /dev (null, zero, full, random, urandom, tty, with the host's
- * numbers and modes), an empty pts directory (mount point of a private
- * devpts), the ptmx, fd, stdin, stdout and stderr links and shm, a link to
- * /tmp (the run's private tmpfs), built aside and renamed into place, so
- * that a .dev2 that exists is complete.  run binds it read-only (without
- * nodev) instead of mounting a tmpfs and binding each device: 2 mounts
- * instead of 9 at every run.  Not made (-EPERM) without root (no mknod)
- * or when box_root is on a nodev filesystem (-EOPNOTSUPP): then run builds
- * /dev as before.  Returns 0 or -errno with e set.  (apbox 0.1.0 made
- * .dev, with a directory at shm for a tmpfs of its own: a new name, so
- * that neither version binds the other's.)
- */
-int box_make_dev(const struct box *b, struct ap_err *e);
-/*
- * init and run: the mount point of the process modes' new root, one empty
- * directory for all boxes (each run mounts on it in a mount namespace of
- * its own): a box dir of its own would cost cleanup an rmdir, ~0.2 ms on
- * ext4.  Returns 0 or -errno with e set.
- */
-int box_make_newroot(const struct box *b, struct ap_err *e);
-/* run: is there the /dev box_make_dev() makes? */
-bool box_has_dev(const struct box *b);
 /* init: every directory above the box must be searchable by the box uid. */
 int box_check_searchable(const struct box *b, struct ap_err *e);
+/* Open box_root (following the administrator's symlinks, once); create: make it and its parents. */
+int box_open_root(const struct box *b, bool create, struct ap_err *e);

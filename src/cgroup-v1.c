@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include "cgroup.h"
+#include "cgroup-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

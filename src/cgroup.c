@@ -9,7 +9,7 @@
  */
 #include "config.h"
 
-#include "cgroup.h"
+#include "cgroup-internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -387,6 +387,57 @@ cg_join_close(int *fds, int n)
 }
 
 int
+cg_enter_begin(struct cg *c, const struct cg_limits *l, struct cg_entry *en, struct ap_err *e)
+{
+	int n, r;
+
+	en->clone_fd = -1;
+	en->njoin = 0;
+	en->limits_pending = false;
+	for (size_t i = 0; i < ARRAY_SIZE(en->join); i++)
+		en->join[i] = -1;
+	/* A backend whose box joins by itself writes the limits while the proxy builds the root. */
+	n = cg_join_open(c, l, en->join, e);
+	if (n < 0)
+		return n;
+	if (n > 0) {
+		en->njoin = n;
+		en->limits_pending = true;
+		return 0;
+	}
+	r = cg_prepare(c, l, e);
+	if (r < 0)
+		return r;
+	en->clone_fd = cg_clone_fd(c);
+	return 0;
+}
+
+int
+cg_enter_self(struct cg_entry *en)
+{
+	int r = cg_join_self(en->join, en->njoin);
+
+	en->njoin = 0;
+	return r;
+}
+
+void
+cg_enter_close(struct cg_entry *en)
+{
+	cg_join_close(en->join, en->njoin);
+	en->njoin = 0;
+}
+
+int
+cg_enter_finish(struct cg *c, const struct cg_limits *l, struct cg_entry *en, struct ap_err *e)
+{
+	if (!en->limits_pending)
+		return 0;
+	en->limits_pending = false;
+	return cg_prepare(c, l, e);
+}
+
+int
 cg_stats(struct cg *c, struct cg_stats *out, struct ap_err *e)
 {
 	memset(out, 0, sizeof(*out));
@@ -408,17 +459,14 @@ cg_destroy(struct cg *c, struct ap_err *e)
 	return r;
 }
 
-bool
-cg_prepare_before_clone(const struct cg *c)
-{
-	return c->version == CG_V2;
-}
-
 int
 cg_clone_fd(const struct cg *c)
 {
-	/* Only a prepared cgroup: a box must never be born where its limits are not yet. */
-	return c->version == CG_V2 && c->is_prepared ? c->dirfd : -1;
+	/*
+	 * Only a prepared cgroup: a box must never be born where its limits are
+	 * not yet.  Only the v2 backend opens dirfd.
+	 */
+	return c->is_prepared ? c->dirfd : -1;
 }
 
 int

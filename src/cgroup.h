@@ -87,26 +87,6 @@ struct cg {
 	bool is_writable;
 };
 
-struct cg_ops {
-	const char *name; /* "v1", "v2", "none" */
-	/* Which controllers are usable under c->root/c->parent (sets c->have); no side effects. */
-	int (*probe)(struct cg *c, struct ap_err *e);
-	/* init: create parent (enabling controllers on v2) and box cgroup; idempotent. */
-	int (*create)(struct cg *c, struct ap_err *e);
-	/* run: reset stats where possible, write limits, remember CPU and OOM baselines. */
-	int (*prepare)(struct cg *c, const struct cg_limits *l, struct ap_err *e);
-	/* Open what a process needs to join the box cgroup itself (cg_join_open(); v1 only). */
-	int (*join_open)(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e);
-	/* Stats since prepare. */
-	int (*stats)(struct cg *c, struct cg_stats *out, struct ap_err *e);
-	/* Kill every process in the box cgroup and wait until it is empty (bounded). */
-	int (*kill)(struct cg *c, struct ap_err *e);
-	/* Kill all, then rmdir the box cgroup; a missing cgroup is success. */
-	int (*destroy)(struct cg *c, struct ap_err *e);
-};
-
-extern const struct cg_ops cg_v1_ops, cg_v2_ops, cg_none_ops;
-
 /*
  * Detect the layout under root ("/sys/fs/cgroup" normally): statfs gives
  * CGROUP2_SUPER_MAGIC -> CG_V2, TMPFS_MAGIC -> CG_V1 when a v1 memory or pids
@@ -143,23 +123,6 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  * returning 0 or -errno with e filled:
  * - cg_create (init): create the parent and the box cgroup, enabling the
  *   controllers on v2; idempotent; probes c again afterwards.
- * - cg_prepare (run, before the program starts): cg_check_limits(), then
- *   write the limits (0 writes "max"/-1, so nothing sticks from an earlier
- *   run), reset the peak and record the CPU and OOM baselines, and open the
- *   v2 clone fd.  Re-creates a box cgroup that vanished (e.g. after a
- *   reboot).  cg_stats() must later be called on the same struct.
- * - cg_join_open (run, before clone): open what lets the box's first
- *   process join the box cgroup by itself, making the box cgroups l needs
- *   that are missing; returns how many fds it put in fds[] (at most
- *   CG_JOIN_MAX), 0 when there is nothing to join that way (v2: the box is
- *   cloned into its cgroup; none), or -errno.  On v1 these are the "tasks"
- *   files of each box cgroup the run needs (memory and pids, cpuacct and
- *   freezer when asked; memory first), opened O_WRONLY | O_CLOEXEC.  Why
- *   not move the process from outside: a move of another process takes the
- *   kernel's global threadgroup lock, which waits for an RCU grace period
- *   (8-15 ms here) unless another move just did; a single-threaded process
- *   that moves itself through "tasks" does not take it (measured on 6.18;
- *   a kernel that does take it costs what a move from outside did).
  * - cg_stats: peak memory, OOM kill and CPU time of this run.
  * - cg_kill: SIGKILL everything in the box cgroup and wait (bounded) until it
  *   is empty.
@@ -167,34 +130,47 @@ int cg_check_limits(const struct cg *c, const struct cg_limits *l, struct ap_err
  *   cgroup is success.
  */
 int cg_create(struct cg *c, struct ap_err *e);
-int cg_prepare(struct cg *c, const struct cg_limits *l, struct ap_err *e);
-int cg_join_open(struct cg *c, const struct cg_limits *l, int *fds, struct ap_err *e);
-/* How many fds cg_join_open() may return. */
-#define CG_JOIN_MAX 4
-/*
- * In the process that joins, while it is single-threaded: write "0" (the
- * caller itself) to each of the n fds, in order, and close them all.
- * Returns 0 or the first -errno.  Only write(2) and close(2): safe between
- * clone() and execve().
- */
-int cg_join_self(int *fds, int n);
-/* Close the n fds of cg_join_open() (the keeper's copies after clone). */
-void cg_join_close(int *fds, int n);
 int cg_stats(struct cg *c, struct cg_stats *out, struct ap_err *e);
 int cg_kill(struct cg *c, struct ap_err *e);
 int cg_destroy(struct cg *c, struct ap_err *e);
+
+/* How many fds the box's first process may be handed to join its cgroups. */
+#define CG_JOIN_MAX 4
+
 /*
- * v2: an O_DIRECTORY fd of the box cgroup for clone3(CLONE_INTO_CGROUP),
- * valid from cg_prepare() until cg_destroy()/cg_free(); -1 otherwise (v1,
- * none, or before cg_prepare()).  The fd is O_CLOEXEC and owned by c.
+ * How the box's first process enters its cgroup: one protocol for every
+ * backend, so that the run never asks which one it has.
+ *   keeper  cg_enter_begin()   before clone(): the limits of l are written
+ *                              and en->clone_fd is set (the box is cloned
+ *                              into its cgroup, clone3(CLONE_INTO_CGROUP)),
+ *                              or the files the first process joins through
+ *                              are opened and the limits are left for later
+ *   proxy   cg_enter_self()    first thing after clone(), single-threaded
+ *   keeper  cg_enter_close()   right after clone(): its copies of the join files
+ *   keeper  cg_enter_finish()  before the program is forked: the limits left
+ *                              for later are written
+ * The program is always forked after cg_enter_finish(), so it is born
+ * inside its cgroup, under its limits.  Why two ways: see cgroup-v1.c
+ * (a process moved by another waits for an RCU grace period) and
+ * cgroup-v2.c (born inside, nobody moves).
  */
-int cg_clone_fd(const struct cg *c);
+struct cg_entry {
+	int clone_fd;	       /* clone the box into this cgroup (owned by struct cg), or -1 */
+	int join[CG_JOIN_MAX]; /* the box's first process writes "0" to each */
+	int njoin;
+	bool limits_pending; /* cg_enter_finish() writes the limits */
+};
+int cg_enter_begin(struct cg *c, const struct cg_limits *l, struct cg_entry *en, struct ap_err *e);
 /*
- * Must cg_prepare() come before clone()?  On v2 it opens the fd the box is
- * cloned into (the box is born in its cgroup); on v1 the keeper prepares
- * while the proxy builds the root and joins the box cgroup by itself.
+ * In the box's first process while it is single-threaded: join through
+ * en->join and close those fds.  Only write(2) and close(2): safe between
+ * clone() and execve().  Returns 0 or -errno.
  */
-bool cg_prepare_before_clone(const struct cg *c);
+int cg_enter_self(struct cg_entry *en);
+/* Close the join fds of en (the keeper's copies after clone, or on failure). */
+void cg_enter_close(struct cg_entry *en);
+int cg_enter_finish(struct cg *c, const struct cg_limits *l, struct cg_entry *en, struct ap_err *e);
+
 /*
  * Remove the parent cgroup (<root>/<parent>, in each v1 controller) when it
  * is empty; a parent that still holds other boxes (ENOTEMPTY, EBUSY) or is
@@ -202,71 +178,3 @@ bool cg_prepare_before_clone(const struct cg *c);
  * For tests and cleanup tools: cg_destroy() never removes the parent.
  */
 int cg_remove_parent(struct cg *c, struct ap_err *e);
-
-/*
- * ---- Shared by the backends, implemented in cgroup.c.  Other modules use
- * the cg_* calls above and never name a control file. ----
- */
-
-/* A missing control file is not an error (the feature is absent on this kernel). */
-enum {
-	CG_OPTIONAL = 1 << 0,
-};
-
-/* How long cg_kill() waits for the box cgroup to become empty. */
-#define CG_KILL_TIMEOUT_MS 2000
-
-/*
- * Open the directory root/rel (rel relative, may be "") without following a
- * symlink below root.  Returns an O_DIRECTORY fd or -errno; e is not filled.
- */
-int cg_open_below(const char *root, const char *rel);
-/*
- * Write val to the existing control file name in dfd (dir is dfd's path, for
- * the message) in one write().  With CG_OPTIONAL a missing file is success.
- */
-int cg_write(int dfd, const char *dir, const char *name, const char *val, unsigned flags,
-	     struct ap_err *e);
-/*
- * Read a file holding one number ("max" reads as UINT64_MAX).  Returns 1,
- * 0 when the file is missing and flags has CG_OPTIONAL, or -errno.
- */
-int cg_read_u64(int dfd, const char *dir, const char *name, uint64_t *out, unsigned flags,
-		struct ap_err *e);
-/*
- * Read the value of the "key N" line of a flat-keyed file (memory.events,
- * cpu.stat, memory.oom_control).  Returns 1, 0 when the file or the key is
- * missing and flags has CG_OPTIONAL, or -errno.
- */
-int cg_read_key(int dfd, const char *dir, const char *name, const char *key, uint64_t *out,
-		unsigned flags, struct ap_err *e);
-/* Whether the space-separated list in file name (cgroup.controllers, ...) holds word. */
-bool cg_list_has(int dfd, const char *name, const char *word);
-/*
- * Send SIGKILL to every process listed in dfd's cgroup.procs, checking
- * through a pidfd that each one is still a member when it is signalled (no
- * pid-reuse race).  Returns the number of processes listed (the caller
- * itself excepted), 0 when the cgroup is gone, or -errno.
- */
-int cg_kill_procs(int dfd, const char *dir, struct ap_err *e);
-/*
- * Repeat cg_kill_procs() over n cgroup directories until all are empty, for
- * at most CG_KILL_TIMEOUT_MS.  Returns 0 or -EBUSY (e filled).
- */
-int cg_kill_until_empty(const int *dfds, const char *const *dirs, size_t n, struct ap_err *e);
-/*
- * Remove the cgroup name in dfd (dir is dfd's path) and any child cgroups
- * below it, retrying EBUSY briefly (a cgroup stays busy for a moment after
- * its last process died).  A missing cgroup is success.
- */
-int cg_rmdir(int dfd, const char *dir, const char *name, struct ap_err *e);
-/*
- * Whether the deepest existing directory on the way from root to root/rel is
- * writable by this process: root/rel's cgroup.procs when root/rel exists, the
- * directory itself (for mkdir) otherwise.
- */
-bool cg_probe_writable(const char *root, const char *rel);
-/* The same for a directory already open (fd). */
-bool cg_fd_writable(int fd);
-/* Sleep *us microseconds, then double *us up to 10 ms (polling back-off). */
-void cg_backoff(unsigned *us);

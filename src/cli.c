@@ -31,6 +31,7 @@ enum {
 	OPT_SECCOMP,
 	OPT_SHARE_NET,
 	OPT_STDERR_TO_STDOUT,
+	OPT_SHARED,
 	OPT_TEMPLATES,
 	OPT_WAIT,
 	OPT_HELP,
@@ -81,6 +82,7 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"seccomp", required_argument, NULL, OPT_SECCOMP},
 	{"share-net", no_argument, NULL, OPT_SHARE_NET},
+	{"shared", no_argument, NULL, OPT_SHARED},
 	{"silent", no_argument, NULL, 's'},
 	{"stack", required_argument, NULL, 'k'},
 	{"stderr", required_argument, NULL, 'r'},
@@ -126,6 +128,7 @@ static const struct {
 	{'r', C_RUN},
 	{OPT_SECCOMP, C_RUN},
 	{OPT_SHARE_NET, C_RUN},
+	{OPT_SHARED, C_CLEANUP},
 	{'s', C_RUN},
 	{OPT_STDERR_TO_STDOUT, C_RUN},
 	{'t', C_RUN},
@@ -139,6 +142,8 @@ static const struct {
 static const int excl[][2] = {
 	{'r', OPT_STDERR_TO_STDOUT},
 	{'b', OPT_TEMPLATES},
+	{'b', OPT_SHARED},
+	{OPT_SHARED, OPT_TEMPLATES},
 };
 
 void
@@ -154,6 +159,7 @@ cli_usage(FILE *f)
 		"                                    run PROGRAM in box N\n"
 		"  cleanup  [-b N]                   remove box N and everything in it\n"
 		"  cleanup  --templates              remove box_root's mount templates\n"
+		"  cleanup  --shared                 remove every cache the boxes share\n"
 		"  check    [--mode M] [--json]      what this host supports, per mode\n"
 		"\n"
 		"Global options:\n"
@@ -175,6 +181,9 @@ cli_usage(FILE *f)
 		"                            (init, run, cleanup)\n"
 		"      --templates           remove box_root's mount templates, not a box\n"
 		"                            (cleanup)\n"
+		"      --shared              remove what the boxes of box_root and lock_root\n"
+		"                            share (templates, /etc copy, /dev, seccomp\n"
+		"                            cache), not a box (cleanup)\n"
 		"\n"
 		"Run options:\n"
 		"      --engine DIR          bind DIR read-only at /root/common\n"
@@ -444,6 +453,9 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 		return 0;
 	case OPT_TEMPLATES:
 		o->templates = true;
+		return 0;
+	case OPT_SHARED:
+		o->shared = true;
 		return 0;
 	case 'q':
 		ap_verbosity = -1;

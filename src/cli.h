@@ -71,6 +71,7 @@ struct ap_opts {
 	enum meta_format meta_format;
 	bool wait;
 	bool templates; /* cleanup: the mount templates, not a box */
+	bool shared;	/* cleanup: every shared cache (cache.h), not a box */
 	bool silent;
 	bool json;
 	int seccomp; /* -1: config, 0 off, 1 on */

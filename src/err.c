@@ -76,19 +76,38 @@ ap_err_print(const struct ap_err *e)
 }
 
 void
-ap_die(const struct ap_err *e)
+ap_report_send(int fd, int kind, int status, const struct ap_err *e)
 {
-	ap_err_print(e);
-	exit(e->exitcode ? e->exitcode : AP_EXIT_FAIL);
+	struct ap_report rep = {.kind = kind, .status = status};
+	ssize_t r;
+
+	if (e)
+		rep.err = *e;
+	/* One write of a fixed-size record is atomic on a pipe (< PIPE_BUF). */
+	r = write(fd, &rep, sizeof(rep));
+	(void) r;
 }
 
 void
 ap_child_fail(int fd, const struct ap_err *e)
 {
-	/* One write of a fixed-size record is atomic on a pipe (< PIPE_BUF). */
-	ssize_t r = write(fd, e, sizeof(*e));
-	(void) r;
+	ap_report_send(fd, AP_REPORT_ERROR, 0, e);
 	_exit(AP_EXIT_FAIL);
+}
+
+int
+ap_report_read(int fd, struct ap_report *err_rep, struct ap_report *status_rep)
+{
+	struct ap_report rep;
+	ssize_t n;
+
+	while ((n = read(fd, &rep, sizeof(rep))) == (ssize_t) sizeof(rep)) {
+		if (rep.kind == AP_REPORT_ERROR && !err_rep->kind)
+			*err_rep = rep;
+		else if (rep.kind == AP_REPORT_STATUS)
+			*status_rep = rep;
+	}
+	return n < 0 ? -errno : 0;
 }
 
 void
@@ -99,20 +118,6 @@ ap_log(int level, const char *fmt, ...)
 	if (ap_verbosity < level)
 		return;
 	(void) fprintf(stderr, "%s: ", ap_progname);
-	va_start(ap, fmt);
-	(void) vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	(void) fputc('\n', stderr);
-}
-
-void
-ap_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ap_verbosity < 0)
-		return;
-	(void) fprintf(stderr, "%s: warning: ", ap_progname);
 	va_start(ap, fmt);
 	(void) vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -2,8 +2,8 @@
 /*
  * err: the error record every fallible function fills, the printer, the exit
  * codes and the log verbosity.  Modules never print errors or exit; they fill
- * a struct ap_err and return -errno.  Only main.c and the keeper call
- * ap_die(); the child between clone() and execve() calls ap_child_fail().
+ * a struct ap_err and return -errno.  The child between
+ * clone() and execve() reports through ap_child_fail() and ap_report_send().
  */
 #pragma once
 
@@ -43,14 +43,33 @@ int ap_err_ret(const struct ap_err *e);
 void ap_err_format(const struct ap_err *e, char *buf, unsigned len);
 /* Print "apbox: <msg>[: <strerror>]" on stderr. */
 void ap_err_print(const struct ap_err *e);
-/* Print and exit with e->exitcode or AP_EXIT_FAIL.  main/keeper only. */
-AP_NORETURN void ap_die(const struct ap_err *e);
-/* Child side of the error pipe: write the record to fd, then _exit(). */
+
+/*
+ * The one record a child process (between clone() and execve(), where it
+ * never prints nor calls exit()) sends its keeper on the report pipe: an
+ * error, or a wait status.  Fixed size, written in one write(2).
+ */
+enum {
+	AP_REPORT_ERROR = 1,  /* err: what failed */
+	AP_REPORT_STATUS = 2, /* status: the program's wait status, or 0 for "done" */
+};
+struct ap_report {
+	int kind;
+	int status;
+	struct ap_err err;
+};
+/* Write one record (e may be NULL). */
+void ap_report_send(int fd, int kind, int status, const struct ap_err *e);
+/* Child side: send e as an error record, then _exit(AP_EXIT_FAIL). */
 AP_NORETURN void ap_child_fail(int fd, const struct ap_err *e);
+/*
+ * Keeper side: read every record until EOF; keep the first error and the
+ * last status (kind 0: none came).  Returns 0 or -errno.
+ */
+int ap_report_read(int fd, struct ap_report *err_rep, struct ap_report *status_rep);
 
 /* Log verbosity: -1 quiet, 0 normal, 1.. verbose.  The only mutable global. */
 extern int ap_verbosity;
 /* The program name used in messages ("apbox", or "isolate" when invoked so). */
 extern const char *ap_progname;
 void ap_log(int level, const char *fmt, ...) AP_PRINTF(2, 3);
-void ap_warn(const char *fmt, ...) AP_PRINTF(1, 2);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "cache.h"
 #include "cgroup.h"
 #include "check.h"
 #include "cli.h"
@@ -22,16 +23,11 @@
 #include "conf.h"
 #include "err.h"
 #include "meta.h"
-#include "ns.h"
 #include "plan.h"
-#include "seccomp.h"
+#include "prepare.h"
 #include "spawn.h"
 #include "template.h"
 #include "util.h"
-
-enum {
-	CMD_NEEDS_BOX = 1 << 0,
-};
 
 struct ctx {
 	struct ap_opts o;
@@ -58,30 +54,6 @@ open_box(struct ctx *x, struct box *b)
 	if (r < 0)
 		return r;
 	return box_lock(b, x->o.wait, &x->e);
-}
-
-/*
- * Compile the seccomp filter once (per apbox version) into lock_root, so
- * that init and run only read it.
- */
-static void
-cache_seccomp(const struct ap_conf *c)
-{
-	struct seccomp_filter *f = NULL;
-	struct ap_err e;
-	cleanup_close int fd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (ap_seccomp_read(&f, fd, SECCOMP_CACHE) == 0) {
-		ap_seccomp_free(f);
-		return;
-	}
-	if (ap_seccomp_build(&f, &e) < 0)
-		return;
-	if (ap_seccomp_save(f, fd, SECCOMP_CACHE, &e) < 0)
-		ap_log(1, "%s", e.msg); /* run compiles it then: slower, not wrong */
-	ap_seccomp_free(f);
 }
 
 static int
@@ -121,14 +93,14 @@ cmd_init(struct ctx *x)
 		goto out;
 	created = true;
 	TIMELINE("init: box dirs made");
-	cache_seccomp(&x->c);
+	cache_seccomp_save(&x->c);
 	TIMELINE("init: seccomp cache");
 	{
 		/* Only a speed-up: without it, run makes the copy (or binds each file). */
 		struct ap_err ee;
 		if (plan_prepare_etc(&x->c, &b, &ee) < 0)
 			ap_log(1, "box %d: no copy of /etc yet: %s", b.id, ee.msg);
-		if (box_make_dev(&b, &ee) < 0)
+		if (cache_make_dev(&b, &ee) < 0)
 			ap_log(1, "box %d: /dev is built at every run: %s", b.id, ee.msg);
 	}
 	TIMELINE("init: /etc and /dev");
@@ -171,6 +143,8 @@ cmd_cleanup(struct ctx *x)
 
 	if (x->o.templates)
 		return template_remove_all(x->c.box_root, &x->e) < 0 ? fail(x) : 0;
+	if (x->o.shared)
+		return cache_remove_all(&x->c, &x->e) < 0 ? fail(x) : 0;
 	r = open_box(x, &b);
 	if (r < 0)
 		goto out;
@@ -337,6 +311,7 @@ cmd_run(struct ctx *x)
 	struct box b;
 	struct cg cg = {0};
 	struct plan_store ps = {0};
+	struct prepared pr = {.netns_fd = -1, .tpl = {.fd = -1}};
 	struct meta m = {.box_id = -1, .isolate_text = x->o.compat};
 	cleanup_fclose FILE *meta = NULL;
 	enum ap_mode mode;
@@ -379,23 +354,21 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	log_plan(&b, &cg, &ps.run);
+	TIMELINE("run: plan built");
+	r = prepare_run(&pr, &ps.run, &x->c, &x->e);
+	if (r < 0)
+		goto out;
 	r = open_stdio(x, &ps.run);
 	if (r < 0)
 		goto out;
 	ran = true;
-	TIMELINE("run: plan built");
-	r = spawn_run(&ps.run, &m, &x->e);
+	r = spawn_run(&ps.run, &pr, &m, &x->e);
 	TIMELINE("run: box done");
 	close_stdio(&ps.run);
 out:
 	if (r < 0 && !ran)
 		m.status = META_XX;
-	if (ps.run.netns_made && (r < 0 || m.status == META_XX)) {
-		/* A run that never started its program leaves nothing, not even this. */
-		struct ap_err ue;
-		if (ns_net_unpin(b.netns, &ue) < 0)
-			ap_log(1, "box %d: %s", b.id, ue.msg);
-	}
+	prepare_release(&pr, &b, r >= 0 && m.status != META_XX);
 	if (m.status == META_XX && !m.message[0])
 		ap_err_format(&x->e, m.message, sizeof(m.message));
 	if (meta) {

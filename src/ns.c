@@ -111,7 +111,7 @@ create_pinned(const char *target, struct ap_err *e)
 		return 0;
 fail:;
 	struct ap_err ignore;
-	(void) ns_net_unpin(target, &ignore);
+	(void) ns_unpin(target, &ignore);
 	return r;
 }
 
@@ -148,7 +148,7 @@ ns_net_pinned(const char *target, bool *made, struct ap_err *e)
 	fd = ns_open_pinned(target);
 	if (fd < 0) {
 		struct ap_err ignore;
-		(void) ns_net_unpin(target, &ignore);
+		(void) ns_unpin(target, &ignore);
 		return ap_err_set(e, -fd, "cannot open \"%s\"", target);
 	}
 	*made = true;
@@ -156,12 +156,22 @@ ns_net_pinned(const char *target, bool *made, struct ap_err *e)
 }
 
 int
-ns_net_unpin(const char *target, struct ap_err *e)
+ns_unpin(const char *target, struct ap_err *e)
 {
-	int r = mounts_unpin_ns(target, e);
+	struct statfs sf;
+	int r;
 
-	if (r < 0)
-		return r;
+	/*
+	 * Unmount only what is pinned: under a container runtime's default
+	 * seccomp profile umount2() is refused (EPERM) before the kernel could
+	 * say there is nothing to unmount, and an unprivileged caller never
+	 * pinned anything.
+	 */
+	if (statfs(target, &sf) == 0 && sf.f_type == NSFS_MAGIC) {
+		r = mounts_unpin_ns(target, e);
+		if (r < 0)
+			return r;
+	}
 	if (unlink(target) < 0 && errno != ENOENT)
 		return ap_err_set(e, errno, "cannot remove \"%s\"", target);
 	return 0;

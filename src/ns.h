@@ -35,5 +35,5 @@ int ns_net_pinned(const char *target, bool *made, struct ap_err *e);
  * also when target is a plain file (a pin a killed apbox never finished).
  */
 int ns_open_pinned(const char *target);
-/* Undo a pin: unmount target and remove the file.  Returns 0 or -errno. */
-int ns_net_unpin(const char *target, struct ap_err *e);
+/* Undo a pin (of any namespace): unmount target and remove the file.  Returns 0 or -errno. */
+int ns_unpin(const char *target, struct ap_err *e);

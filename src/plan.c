@@ -2,7 +2,9 @@
 /*
  * plan: turn what the caller asked for into one struct run_plan.  The mode
  * table (mode.c) gives the namespaces and hardening; this file adds the
- * default directory rules, the environment, ids and limits.
+ * default directory rules, the environment, ids and limits.  It reads the
+ * host (which /etc copy is current, whether /bin is a link) and changes
+ * nothing: prepare.c makes the side effects.
  */
 #include "config.h"
 
@@ -17,13 +19,12 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "cache.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "conf.h"
 #include "err.h"
 #include "mode.h"
-#include "ns.h"
-#include "seccomp.h"
 #include "util.h"
 
 extern char **environ;
@@ -97,13 +98,13 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 	cleanup_free char **names = etc_names(etc, &n);
 	cleanup_free char *dir = NULL;
 
-	return box_sync_etc(b, names, n, NULL, &dir, e);
+	return cache_sync_etc(b, c, names, n, NULL, &dir, e);
 }
 
 /*
  * The /etc rules: the box's copy of the etc_files bound on /etc, plus a bind
- * of each name that is a directory (box_sync_etc() says why), or, when the
- * copy is not wanted or cannot be made, one bind per name as before: a
+ * of each name that is a directory (cache.h says why), or, when the copy is
+ * not wanted or not current (init makes it), one bind per name: a
  * caller's rule below /etc needs its mount point in /etc, which the copy
  * (read-only, made before the caller's rules are known) does not have.
  */
@@ -114,13 +115,12 @@ etc_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b, bo
 	cleanup_free char **names = NULL;
 	cleanup_free bool *is_bind = NULL;
 	cleanup_free char *dir = NULL;
-	struct ap_err ce = {0};
 	bool copied;
 	size_t n = 0;
 
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
-	copied = may_copy && n > 0 && box_sync_etc(b, names, n, is_bind, &dir, &ce) == 0;
+	copied = may_copy && n > 0 && cache_etc_lookup(b, names, n, is_bind, &dir) == 0;
 	if (copied)
 		rules_put(rs, "/etc", dir, RULE_STATIC);
 	for (size_t i = 0; i < n; i++) {
@@ -172,9 +172,9 @@ default_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b
 	etc_rules(rs, c, b, may_copy_etc);
 	rules_put(rs, "/tmp", NULL, RULE_TMP | RULE_RW);
 	rules_put(rs, "/proc", "proc", RULE_FS);
-	if (box_has_dev(b)) {
+	if (cache_has_dev(b)) {
 		/*
-		 * init's device nodes (box_make_dev()), read-only, devices allowed,
+		 * init's device nodes (cache_make_dev()), read-only, devices allowed,
 		 * nothing executable, and a private devpts (ptys of this box only).
 		 * /dev/shm (the host's would be a channel between boxes) is a link
 		 * to the run's own /tmp: one tmpfs fewer to make and tear down.
@@ -316,27 +316,6 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->map_uid = b->host_uid;
 	p->map_gid = b->host_gid;
 	p->stdin_fd = p->stdout_fd = p->stderr_fd = -1;
-	p->netns_fd = -1;
-	p->template_fd = -1;
-	if ((p->ns_flags & CLONE_NEWNET) && !b->rootless) {
-		/*
-		 * The box's own network namespace: made by the first run that
-		 * needs one, pinned, and joined by the runs after it (runs hold
-		 * the box lock).  Not made at init: most boxes of a worker pool
-		 * run once, many with --share-net.  Without it, this run creates
-		 * a namespace of its own at clone.
-		 */
-		struct ap_err ne;
-		int fd = ns_net_pinned(b->netns, &p->netns_made, &ne);
-		if (fd >= 0) {
-			p->netns_fd = fd;
-			p->ns_flags &= ~CLONE_NEWNET;
-		} else {
-			char line[sizeof(ne.msg) + 64];
-			ap_err_format(&ne, line, sizeof(line));
-			ap_log(1, "box %d: a network namespace for this run only: %s", b->id, line);
-		}
-	}
 	p->argv = o->argv;
 
 	if (newroot) {
@@ -356,9 +335,6 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			if (r < 0)
 				return ap_err_prefix(e, "--dir");
 		}
-		r = box_make_newroot(b, e);
-		if (r < 0)
-			return r;
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;
@@ -391,18 +367,8 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	build_env(ps, o, c, b, newroot, md);
 	p->envp = ps->envp;
 
-	if ((md->plan_flags & PLAN_SECCOMP) &&
-	    (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp))) {
-		cleanup_close int dfd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		/* init compiled it into lock_root; compile it here only when that is missing */
-		if (dfd < 0 || ap_seccomp_read(&ps->filter, dfd, SECCOMP_CACHE) < 0) {
-			r = ap_seccomp_build(&ps->filter, e);
-			if (r < 0)
-				return ap_err_prefix(e, "seccomp");
-		}
-		p->filter = ps->filter;
-		TIMELINE("run: seccomp filter read");
-	}
+	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
+			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));
 
 	/*
 	 * Limits the host cannot enforce are refused, never silently dropped.
@@ -426,10 +392,6 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		if (r < 0)
 			return r;
 	}
-	if (newroot) {
-		template_prepare(p, &ps->tpl, b, c);
-		TIMELINE("run: template opened");
-	}
 	return 0;
 }
 
@@ -442,11 +404,6 @@ plan_free(struct plan_store *ps)
 	free(ps->envp);
 	free(ps->hostname);
 	free(ps->cwd);
-	if (ps->filter)
-		ap_seccomp_free(ps->filter);
-	if (ps->run.netns_fd >= 0)
-		(void) close(ps->run.netns_fd);
-	template_run_free(&ps->tpl);
 
 	memset(ps, 0, sizeof(*ps));
 }

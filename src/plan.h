@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plan: options + configuration + box -> the complete run plan (mode,
- * mounts, environment, limits, ids).  Pure apart from reading apbox's own
- * environment and stat()ing nothing: it decides, spawn.c acts.
+ * rules, environment, limits, ids).  Data: building it reads the host and
+ * apbox's own environment but changes nothing; prepare.c makes the side
+ * effects, spawn.c runs the box.
  */
 #pragma once
 
 #include "spawn.h"
-#include "template.h"
 
 struct ap_conf;
 struct ap_err;
@@ -22,8 +22,6 @@ struct plan_store {
 	size_t nenv;
 	char *hostname;
 	char *cwd;
-	struct seccomp_filter *filter;
-	struct template_run tpl;
 };
 
 /* Resolve the mode by precedence: built-in < config < $AP_EXECUTION_MODE < box < CLI. */
@@ -35,7 +33,7 @@ int plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_c
 	       const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e);
 void plan_free(struct plan_store *ps);
 /*
- * init: make the box's copy of the etc_files (box_sync_etc()) now, so that
- * the first run only checks it.  Returns 0 or -errno with e set.
+ * init: make the boxes' copy of the etc_files (cache_sync_etc()) now, so
+ * that runs only check it.  Returns 0 or -errno with e set.
  */
 int plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e);

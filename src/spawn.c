@@ -78,6 +78,7 @@
 #include "limit.h"
 #include "mode.h"
 #include "ns.h"
+#include "prepare.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -87,31 +88,10 @@
 
 extern char **environ;
 
-enum report_kind {
-	REPORT_ERROR = 1,
-	REPORT_STATUS = 2,
-};
-
-struct report {
-	int kind;
-	int status; /* REPORT_STATUS: the inside's wait status */
-	struct ap_err err;
-};
-
 /* CPU polling period while a CPU limit is set (isolate polls every 100 ms). */
 #define CPU_POLL_MS 50
 /* How long the proxy may take to die after it is told to kill the box. */
 #define KILL_GRACE_MS 1000
-
-static void
-child_fail(int fd, struct ap_err *e)
-{
-	struct report rep = {.kind = REPORT_ERROR, .err = *e};
-	ssize_t r = write(fd, &rep, sizeof(rep));
-
-	(void) r;
-	_exit(AP_EXIT_FAIL);
-}
 
 /* ---- inside ------------------------------------------------------------- */
 
@@ -194,7 +174,7 @@ reset_signals(void)
 }
 
 static void
-inside(const struct run_plan *p, int report_fd)
+inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
 {
 	struct ap_err e = {0};
 	sigset_t none;
@@ -213,16 +193,16 @@ inside(const struct run_plan *p, int report_fd)
 		reset_signals();
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
 		(void) ap_err_set(&e, errno, "cannot reset the signal mask");
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	}
 	if ((r = setup_stdio(p, &e)) < 0)
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	if (p->cwd && chdir(p->cwd) < 0) {
 		(void) ap_err_set(&e, errno, "cannot change directory to \"%s\"", p->cwd);
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	}
 	if ((r = limits_apply(&p->limits, p->nproc, &e)) < 0)
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 
 	/*
 	 * Why this order: the bounding set needs CAP_SETPCAP, gone after the id
@@ -231,25 +211,25 @@ inside(const struct run_plan *p, int report_fd)
 	if ((p->plan_flags & PLAN_DROP_CAPS) && (userns || !p->rootless) &&
 	    !proxy_prepares_inside(p)) {
 		if ((r = caps_drop_bounding(&e)) < 0)
-			child_fail(report_fd, &e);
+			ap_child_fail(report_fd, &e);
 	}
 	if ((p->plan_flags & PLAN_BOX_UID) && (getuid() != p->uid || getgid() != p->gid)) {
 		/* Rootless without a user namespace cannot change ids: stay the caller. */
 		if (!p->rootless || userns) {
 			if ((r = caps_switch_ids(p->uid, p->gid, !p->rootless, false, &e)) < 0)
-				child_fail(report_fd, &e);
+				ap_child_fail(report_fd, &e);
 		}
 	}
 	if (p->plan_flags & PLAN_DROP_CAPS) {
 		/* The id switch may leave permitted bits (always in a user ns): none may stay. */
 		if ((r = caps_clear(&e)) < 0)
-			child_fail(report_fd, &e);
+			ap_child_fail(report_fd, &e);
 	}
 	if ((r = setup_stdio_inside(p, &e)) < 0)
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	if ((p->plan_flags & PLAN_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		(void) ap_err_set(&e, errno, "cannot set no_new_privs");
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	}
 	/* The program dies with its parent; set after the id switch, which clears it. */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -263,8 +243,8 @@ inside(const struct run_plan *p, int report_fd)
 	}
 	/* seccomp last: everything above needs syscalls the filter refuses. */
 	TIMELINE("I: ids, caps, rlimits");
-	if (p->filter && (r = ap_seccomp_load(p->filter, &e)) < 0)
-		child_fail(report_fd, &e);
+	if (pr->filter && (r = ap_seccomp_load(pr->filter, &e)) < 0)
+		ap_child_fail(report_fd, &e);
 
 	TIMELINE("I: seccomp loaded, execve");
 	environ = p->envp;
@@ -272,7 +252,7 @@ inside(const struct run_plan *p, int report_fd)
 	r = errno;
 	(void) ap_err_set(&e, r, "cannot execute \"%s\"", p->argv[0]);
 	e.exitcode = (r == ENOENT || r == ENOTDIR) ? AP_EXIT_NOTFOUND : AP_EXIT_NOEXEC;
-	child_fail(report_fd, &e);
+	ap_child_fail(report_fd, &e);
 }
 
 /* ---- proxy -------------------------------------------------------------- */
@@ -313,6 +293,7 @@ kill_tree(pid_t self)
 
 struct inside_args {
 	const struct run_plan *p;
+	const struct prepared *pr;
 	int report_fd;
 };
 
@@ -321,7 +302,7 @@ inside_entry(void *arg)
 {
 	const struct inside_args *a = arg;
 
-	inside(a->p, a->report_fd);
+	inside(a->p, a->pr, a->report_fd);
 	return AP_EXIT_FAIL; /* not reached: inside() execs or exits */
 }
 
@@ -341,16 +322,16 @@ inside_entry(void *arg)
  * AddressSanitizer does not follow a stack switch it did not see: fork().
  */
 static pid_t
-start_inside(const struct run_plan *p, int report_fd)
+start_inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	pid_t child = fork();
 
 	if (child == 0)
-		inside(p, report_fd);
+		inside(p, pr, report_fd);
 	return child;
 #else
-	struct inside_args a = {.p = p, .report_fd = report_fd};
+	struct inside_args a = {.p = p, .pr = pr, .report_fd = report_fd};
 	char *stack = mmap(NULL, INSIDE_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	pid_t child;
@@ -367,16 +348,17 @@ start_inside(const struct run_plan *p, int report_fd)
 #endif
 }
 
+/*
+ * The proxy's setup, up to the moment it may fork the program: join the box
+ * cgroup, take the box ids, build the root, name the host, bring up lo.
+ * Any failure is reported and ends the proxy.
+ */
 static void
-proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin)
+proxy_setup(const struct run_plan *p, const struct prepared *pr, int sync_fd, int report_fd,
+	    struct cg_entry *en)
 {
 	struct ap_err e = {0};
-	struct report rep = {.kind = REPORT_STATUS};
-	bool pidns = p->ns_flags & CLONE_NEWPID;
-	sigset_t set;
-	pid_t child, self;
 	char go;
-	int r;
 
 	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -387,18 +369,17 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin
 	 */
 	if (p->box && p->box->lock_fd >= 0)
 		(void) close(p->box->lock_fd);
-	/* Nor are the keeper's fds of the box cgroups and network namespace the box's. */
+	/* Nor are the keeper's fds of the box cgroups and shared caches the box's. */
 	cg_close_fds(p->cg);
-	if (p->netns_fd >= 0)
-		(void) close(p->netns_fd);
+	prepared_close_in_child(pr);
 	/*
-	 * v1: into the box cgroups, by ourselves while we are one thread (a
-	 * move by the keeper would wait for an RCU grace period), long before
-	 * the program is forked (stage 2), so that it is born inside.
+	 * Into the box cgroup (where the backend has us join by ourselves, while
+	 * we are one thread), long before the program is forked (stage 2), so
+	 * that it is born inside.
 	 */
-	if (njoin > 0 && (r = cg_join_self(join, njoin)) < 0) {
-		(void) ap_err_set(&e, -r, "cannot join the box cgroup");
-		child_fail(report_fd, &e);
+	if (cg_enter_self(en) < 0) {
+		(void) ap_err_set(&e, errno, "cannot join the box cgroup");
+		ap_child_fail(report_fd, &e);
 	}
 	TIMELINE("P: cgroup joined");
 	/*
@@ -411,50 +392,42 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin
 	 */
 	if (proxy_prepares_inside(p)) {
 		reset_signals();
-		if ((r = caps_drop_bounding(&e)) < 0)
-			child_fail(report_fd, &e);
+		if (caps_drop_bounding(&e) < 0)
+			ap_child_fail(report_fd, &e);
 	}
 	/* Stage 1: our id maps are written. */
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);
-
-	if (p->plan_flags & PLAN_USERNS) {
+	if ((p->plan_flags & PLAN_USERNS) && (getuid() != p->uid || getgid() != p->gid)) {
 		/* Take the box ids now, keeping our user-namespace capabilities to mount. */
-		if (getuid() != p->uid || getgid() != p->gid) {
-			struct pollfd pfd = {.fd = report_fd, .events = POLLOUT};
-			if ((r = caps_switch_ids(p->uid, p->gid, !p->rootless, true, &e)) < 0)
-				child_fail(report_fd, &e);
-			/*
-			 * A credential change clears the parent-death signal: arm it
-			 * again, then make sure the keeper did not die in between
-			 * (its end of the report pipe closes with it).
-			 */
-			(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
-				_exit(AP_EXIT_FAIL);
-		}
+		struct pollfd pfd = {.fd = report_fd, .events = POLLOUT};
+
+		if (caps_switch_ids(p->uid, p->gid, !p->rootless, true, &e) < 0)
+			ap_child_fail(report_fd, &e);
+		/*
+		 * A credential change clears the parent-death signal: arm it
+		 * again, then make sure the keeper did not die in between (its
+		 * end of the report pipe closes with it).
+		 */
+		(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+			_exit(AP_EXIT_FAIL);
 	}
 	TIMELINE("P: box ids taken");
-	if (p->plan_flags & PLAN_NEW_ROOT) {
-		if ((r = mounts_build_root(&p->mounts, &e)) < 0)
-			child_fail(report_fd, &e);
-	}
+	if ((p->plan_flags & PLAN_NEW_ROOT) && mounts_build_root(&pr->mounts, &e) < 0)
+		ap_child_fail(report_fd, &e);
 	TIMELINE("P: root entered");
-	if ((p->ns_flags & CLONE_NEWUTS) && p->hostname) {
-		if ((r = ns_set_hostname(p->hostname, &e)) < 0)
-			child_fail(report_fd, &e);
-	}
-	if (p->ns_flags & CLONE_NEWNET) {
-		if ((r = ns_loopback_up(&e)) < 0)
-			child_fail(report_fd, &e);
-	}
-	if (!pidns)
+	if ((p->ns_flags & CLONE_NEWUTS) && p->hostname && ns_set_hostname(p->hostname, &e) < 0)
+		ap_child_fail(report_fd, &e);
+	/* A pinned network namespace was made with lo up. */
+	if ((prepared_clone_flags(pr, p) & CLONE_NEWNET) && ns_loopback_up(&e) < 0)
+		ap_child_fail(report_fd, &e);
+	if (!(p->ns_flags & CLONE_NEWPID))
 		(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-
 	/*
-	 * Stage 2: the box cgroup's limits are written (on v1 by the keeper
-	 * while we built the root above); the program is forked only now, so
-	 * it is born inside the cgroup, under them.
+	 * Stage 2: the box cgroup's limits are written (cg_enter_finish(),
+	 * maybe while we built the root above); the program is forked only
+	 * now, so it is born inside the cgroup, under them.
 	 */
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(AP_EXIT_FAIL);
@@ -465,22 +438,20 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin
 	 */
 	if ((p->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		(void) ap_err_set(&e, errno, "cannot create the cgroup namespace");
-		child_fail(report_fd, &e);
+		ap_child_fail(report_fd, &e);
 	}
-
 	TIMELINE("P: ready");
-	child = start_inside(p, report_fd);
-	if (child < 0) {
-		(void) ap_err_set(&e, errno, "cannot fork the program");
-		child_fail(report_fd, &e);
-	}
+}
 
-	/*
-	 * The proxy needs no privilege from here on, and nobody may ptrace it.
-	 * It never executes anything, so its bounding set does not matter.
-	 */
+/* After the fork: the proxy needs no privilege, and nobody may ptrace it. */
+static void
+proxy_drop(const struct run_plan *p)
+{
+	struct ap_err e;
+
 	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if ((p->plan_flags & PLAN_DROP_CAPS) && !pidns && !p->rootless)
+	/* It never executes anything, so its bounding set does not matter. */
+	if ((p->plan_flags & PLAN_DROP_CAPS) && !(p->ns_flags & CLONE_NEWPID) && !p->rootless)
 		/*
 		 * Without a pid namespace the proxy kills what the program leaves
 		 * behind, which runs as the box uid: it keeps CAP_KILL alone (and
@@ -490,11 +461,23 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin
 	else if (p->plan_flags & PLAN_DROP_CAPS)
 		(void) caps_clear(&e);
 	(void) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+/*
+ * Reap children until the program exits; report its wait status and exit,
+ * which makes the kernel kill whatever is left in the pid namespace (without
+ * one, kill the rest ourselves: orphans come back to us, a subreaper).
+ */
+static AP_NORETURN void
+proxy_supervise(const struct run_plan *p, pid_t child, int report_fd)
+{
+	bool pidns = p->ns_flags & CLONE_NEWPID;
+	pid_t self = getpid();
+	sigset_t set;
 
 	(void) sigemptyset(&set);
 	(void) sigaddset(&set, SIGCHLD);
 	(void) sigaddset(&set, SIGTERM);
-	self = getpid();
 	for (;;) {
 		siginfo_t si;
 		int st;
@@ -511,30 +494,45 @@ proxy(const struct run_plan *p, int sync_fd, int report_fd, int *join, int njoin
 			kill_tree(self);
 		}
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
-			if (w == child) {
-				TIMELINE("P: program exited");
-				rep.status = st;
-				if (!pidns)
-					kill_tree(self);
-				r = (int) write(report_fd, &rep, sizeof(rep));
-				(void) r;
-				_exit(0);
-			}
+			if (w != child)
+				continue;
+			TIMELINE("P: program exited");
+			if (!pidns)
+				kill_tree(self);
+			ap_report_send(report_fd, AP_REPORT_STATUS, st, NULL);
+			_exit(0);
 		}
 	}
+}
+
+static AP_NORETURN void
+proxy(const struct run_plan *p, const struct prepared *pr, int sync_fd, int report_fd,
+      struct cg_entry *en)
+{
+	struct ap_err e = {0};
+	pid_t child;
+
+	proxy_setup(p, pr, sync_fd, report_fd, en);
+	child = start_inside(p, pr, report_fd);
+	if (child < 0) {
+		(void) ap_err_set(&e, errno, "cannot fork the program");
+		ap_child_fail(report_fd, &e);
+	}
+	proxy_drop(p);
+	proxy_supervise(p, child, report_fd);
 }
 
 /* ---- keeper ------------------------------------------------------------- */
 
 static pid_t
-clone_proxy(const struct run_plan *p, int cgfd)
+clone_proxy(int ns_flags, int cgfd)
 {
 	struct clone_args ca;
 	long r;
 
 	memset(&ca, 0, sizeof(ca));
 	/* The cgroup namespace comes later, once the proxy is in the box cgroup (see proxy()). */
-	ca.flags = (uint64_t) (unsigned) (p->ns_flags & ~CLONE_NEWCGROUP);
+	ca.flags = (uint64_t) (unsigned) (ns_flags & ~CLONE_NEWCGROUP);
 	ca.exit_signal = SIGCHLD;
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
@@ -542,34 +540,9 @@ clone_proxy(const struct run_plan *p, int cgfd)
 	}
 	r = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (r < 0 && errno == ENOSYS && cgfd < 0)
-		r = syscall(SYS_clone, (unsigned long) (p->ns_flags & ~CLONE_NEWCGROUP) | SIGCHLD,
-			    0, NULL, NULL, 0);
+		r = syscall(SYS_clone, (unsigned long) (ns_flags & ~CLONE_NEWCGROUP) | SIGCHLD, 0,
+			    NULL, NULL, 0);
 	return (pid_t) r;
-}
-
-/*
- * The box cgroup's limits and counters for this run.  CPU accounting of
- * the cgroup is needed only to enforce a CPU time limit while the program
- * runs (afterwards, wait4() counts every process the proxy reaped); the
- * cgroup kill only without a pid namespace (PID 1's death kills the rest).
- */
-static struct cg_limits
-cgroup_limits(const struct run_plan *p)
-{
-	struct cg_limits cl = {.mem = p->limits.mem,
-			       .pids = p->pids,
-			       .cpu = p->limits.time_ms != 0,
-			       .kill = !(p->ns_flags & CLONE_NEWPID)};
-
-	return cl;
-}
-
-static int
-prepare_cgroup(const struct run_plan *p, struct ap_err *e)
-{
-	struct cg_limits cl = cgroup_limits(p);
-
-	return cg_prepare(p->cg, &cl, e);
 }
 
 /* CPU time of the box so far: the cgroup's, else the inside process's. */
@@ -632,21 +605,6 @@ kill_box(const struct run_plan *p, pid_t proxy_pid)
 	(void) kill(proxy_pid, SIGTERM);
 }
 
-static int
-read_reports(int fd, struct report *err_rep, struct report *status_rep)
-{
-	struct report rep;
-	ssize_t n;
-
-	while ((n = read(fd, &rep, sizeof(rep))) == (ssize_t) sizeof(rep)) {
-		if (rep.kind == REPORT_ERROR && !err_rep->kind)
-			*err_rep = rep;
-		else if (rep.kind == REPORT_STATUS)
-			*status_rep = rep;
-	}
-	return n < 0 ? -errno : 0;
-}
-
 /*
  * Where the keeper stands while it steps into the box's pinned network
  * namespace and box_root's mount template for the clone (the proxy is born
@@ -659,21 +617,20 @@ struct home {
 
 /* Open the way back, then step in: the template last, for in it /proc is not ours. */
 static int
-leave_home(const struct run_plan *p, struct home *h, struct ap_err *e)
+leave_home(const struct prepared *pr, struct home *h, struct ap_err *e)
 {
-	if (p->netns_fd >= 0) {
+	if (pr->netns_fd >= 0) {
 		h->net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (h->net < 0 || setns(p->netns_fd, CLONE_NEWNET) < 0)
+		if (h->net < 0 || setns(pr->netns_fd, CLONE_NEWNET) < 0)
 			return ap_err_set(e, errno, "cannot enter the box's network namespace");
 		h->in_net = true;
 	}
-	if (p->template_fd >= 0) {
+	if (pr->tpl.fd >= 0) {
 		h->mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 		h->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		h->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		/* setns() sets our root and working directory to the template's root. */
-		if (h->mnt < 0 || h->root < 0 || h->cwd < 0 ||
-		    setns(p->template_fd, CLONE_NEWNS) < 0)
+		if (h->mnt < 0 || h->root < 0 || h->cwd < 0 || setns(pr->tpl.fd, CLONE_NEWNS) < 0)
 			return ap_err_set(e, errno, "cannot enter the mount template");
 		h->in_mnt = true;
 	}
@@ -710,297 +667,392 @@ close_home(struct home *h)
 		}
 }
 
-int
-spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e)
-{
-	int syncp[2] = {-1, -1}, repp[2] = {-1, -1};
-	struct report err_rep = {0}, status_rep = {0};
-	sigset_t set, old;
-	struct rusage ru;
-	uint64_t start, cpu_kill, wall_kill, next_kill_deadline = 0;
-	bool timed_out = false, wall_to = false, reaped = false;
-	int interrupted = 0, st = 0, ret = 0, cgfd, njoin = 0;
-	int join[CG_JOIN_MAX] = {-1, -1, -1, -1};
-	struct home home = {-1, -1, -1, -1, false, false};
-	pid_t pid;
+/* The keeper's state of one run. */
+struct run {
+	const struct run_plan *p;
+	const struct prepared *pr;
+	pid_t pid;			 /* the proxy */
+	int syncp[2], repp[2];		 /* sync: keeper -> proxy; report: box -> keeper */
+	struct cg_entry entry;		 /* how the proxy enters the box cgroup */
+	struct cg_limits cl;		 /* the box cgroup's limits for this run */
+	struct home home;		 /* the keeper's way back from the box's namespaces */
+	sigset_t waited, old_mask;	 /* the signals the keeper waits for; the caller's mask */
+	uint64_t start;			 /* ms, when the box was started */
+	struct rusage ru;		 /* the proxy's, covering every process it reaped */
+	int st;				 /* the proxy's wait status */
+	bool reaped, timed_out, wall_to; /* what the wait saw */
+	int interrupted;		 /* the signal that interrupted apbox, or 0 */
+};
 
-	(void) sigemptyset(&set);
-	(void) sigaddset(&set, SIGCHLD);
-	(void) sigaddset(&set, SIGTERM);
-	(void) sigaddset(&set, SIGINT);
-	(void) sigaddset(&set, SIGHUP);
-	(void) sigaddset(&set, SIGQUIT);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		(void) close(*fd);
+	*fd = -1;
+}
+
+/*
+ * Block the signals the keeper waits for.  An ignored signal is discarded,
+ * even while blocked: a shell starts background jobs with SIGINT ignored,
+ * and we still want to see it.
+ */
+static int
+take_signals(struct run *r, struct ap_err *e)
+{
+	static const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+
+	(void) sigemptyset(&r->waited);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		(void) sigaddset(&r->waited, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &r->waited, &r->old_mask) < 0)
 		return ap_err_set(e, errno, "cannot block signals");
-	/*
-	 * An ignored signal is discarded, even while blocked: a shell starts
-	 * background jobs with SIGINT ignored, and we still want to see it.
-	 */
-	(void) signal(SIGINT, SIG_DFL);
-	(void) signal(SIGQUIT, SIG_DFL);
-	(void) signal(SIGHUP, SIG_DFL);
-	(void) signal(SIGTERM, SIG_DFL);
-	(void) signal(SIGCHLD, SIG_DFL);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		(void) signal(sigs[i], SIG_DFL);
 	/* A proxy that died early must not kill us through the sync pipe. */
 	(void) signal(SIGPIPE, SIG_IGN);
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(repp, O_CLOEXEC) < 0) {
-		ret = ap_err_set(e, errno, "cannot create pipes");
-		goto out;
-	}
+	return 0;
+}
 
-	/*
-	 * v2: the box is cloned into its cgroup, whose fd prepare opens.  v1:
-	 * the proxy joins the box cgroups by itself, through files opened now.
-	 */
-	if (cg_prepare_before_clone(p->cg)) {
-		ret = prepare_cgroup(p, e);
-		if (ret < 0)
-			goto out;
-	} else {
-		struct cg_limits cl = cgroup_limits(p);
+/*
+ * Clone the proxy in the box's namespaces: step into the pinned network
+ * namespace and the mount template (the proxy is born in them), clone, step
+ * back.  Returns the proxy's pid (in the keeper) or -errno; never returns in
+ * the proxy.
+ */
+static int
+clone_box(struct run *r, struct ap_err *e)
+{
+	int ret = leave_home(r->pr, &r->home, e), en;
+	pid_t pid;
 
-		njoin = cg_join_open(p->cg, &cl, join, e);
-		if (njoin < 0) {
-			ret = njoin;
-			njoin = 0;
-			goto out;
-		}
-	}
-	start = now_ms();
-	ret = leave_home(p, &home, e);
 	if (ret < 0)
-		goto out;
-	cgfd = cg_clone_fd(p->cg);
+		return ret;
 	TIMELINE("run: cgroup ready");
-	pid = clone_proxy(p, cgfd);
-	TIMELINE("run: cloned");
-	if (pid != 0) {
-		int en = errno;
-		ret = go_home(&home, e);
-		if (ret < 0) {
-			/* Never go on in the box's namespaces: kill what we made and fail. */
-			if (pid > 0) {
-				(void) kill(pid, SIGKILL);
-				(void) waitpid(pid, NULL, 0);
-			}
-			goto out;
-		}
-		errno = en;
-	}
-	if (pid < 0) {
-		int en = errno;
-		if (en == EPERM || en == EINVAL || en == ENOSPC || en == EUSERS)
-			ret = ap_err_set(e, en,
-					 "cannot create the box's namespaces (run 'apbox check')");
-		else
-			ret = ap_err_set(e, en, "cannot start the box");
-		goto out;
-	}
+	pid = clone_proxy(prepared_clone_flags(r->pr, r->p), r->entry.clone_fd);
+	en = errno;
 	if (pid == 0) {
-		(void) close(syncp[1]);
-		(void) close(repp[0]);
+		close_fd(&r->syncp[1]);
+		close_fd(&r->repp[0]);
 		/* The way back to the host's mounts and network is the keeper's, never the box's.
 		 */
-		close_home(&home);
-		if (p->template_fd >= 0)
-			(void) close(p->template_fd);
-		proxy(p, syncp[0], repp[1], join, njoin);
-		_exit(AP_EXIT_FAIL);
+		close_home(&r->home);
+		proxy(r->p, r->pr, r->syncp[0], r->repp[1], &r->entry);
 	}
-	/* Only the proxy may move into the box cgroup through these. */
-	cg_join_close(join, njoin);
-	(void) close(syncp[0]);
-	syncp[0] = -1;
-	(void) close(repp[1]);
-	repp[1] = -1;
+	TIMELINE("run: cloned");
+	ret = go_home(&r->home, e);
+	if (ret < 0) {
+		/* Never go on in the box's namespaces: kill what we made and fail. */
+		if (pid > 0) {
+			(void) kill(pid, SIGKILL);
+			(void) waitpid(pid, NULL, 0);
+		}
+		return ret;
+	}
+	if (pid < 0) {
+		if (en == EPERM || en == EINVAL || en == ENOSPC || en == EUSERS)
+			return ap_err_set(e, en,
+					  "cannot create the box's namespaces (run 'apbox check')");
+		return ap_err_set(e, en, "cannot start the box");
+	}
+	r->pid = pid;
+	return 0;
+}
 
+/* Release the proxy's stage (1: build the box; 2: fork the program). */
+static int
+release(struct run *r, char stage, struct ap_err *e)
+{
+	if (write(r->syncp[1], &stage, 1) != 1)
+		return ap_err_set(e, errno, "cannot release the box");
+	return 0;
+}
+
+/*
+ * Start the box: the proxy is cloned into its cgroup and namespaces, gets
+ * its id maps, and is released to build the box and then fork the
+ * program.  On failure r->pid is the proxy to kill, or 0.
+ */
+static int
+start_box(struct run *r, struct ap_err *e)
+{
+	const struct run_plan *p = r->p;
+	int ret;
+
+	if (pipe2(r->syncp, O_CLOEXEC) < 0 || pipe2(r->repp, O_CLOEXEC) < 0)
+		return ap_err_set(e, errno, "cannot create pipes");
+	ret = cg_enter_begin(p->cg, &r->cl, &r->entry, e);
+	if (ret < 0)
+		return ret;
+	r->start = now_ms();
+	ret = clone_box(r, e);
+	/* Only the proxy may move into the box cgroup through these. */
+	cg_enter_close(&r->entry);
+	if (ret < 0)
+		return ret;
+	close_fd(&r->syncp[0]);
+	close_fd(&r->repp[1]);
 	if (p->plan_flags & PLAN_USERNS) {
-		ret = ns_write_maps(pid, p->uid, p->map_uid, p->gid, p->map_gid, p->rootless, e);
+		ret = ns_write_maps(r->pid, p->uid, p->map_uid, p->gid, p->map_gid, p->rootless, e);
 		if (ret < 0)
-			goto kill;
+			return ret;
 	}
-	/* Stage 1: the proxy may build the box while we write the cgroup limits. */
 	TIMELINE("run: id maps written");
-	if (write(syncp[1], "1", 1) != 1) {
-		ret = ap_err_set(e, errno, "cannot release the box");
-		goto kill;
-	}
+	ret = release(r, '1', e);
 	/*
-	 * v1: the box's limits and counters, while the proxy builds the root:
+	 * The limits the backend left for now, while the proxy builds the root:
 	 * they must hold before the program starts (stage 2), not before the
 	 * proxy (apbox's own code, which only mounts) does.
 	 */
-	if (!cg_prepare_before_clone(p->cg)) {
-		ret = prepare_cgroup(p, e);
-		if (ret < 0)
-			goto kill;
-	}
-	/* Stage 2: the proxy may fork the program. */
+	if (ret == 0)
+		ret = cg_enter_finish(p->cg, &r->cl, &r->entry, e);
 	TIMELINE("run: cgroup ready for the program");
-	if (write(syncp[1], "2", 1) != 1) {
-		ret = ap_err_set(e, errno, "cannot release the box");
-		goto kill;
-	}
-	(void) close(syncp[1]);
-	syncp[1] = -1;
+	if (ret == 0)
+		ret = release(r, '2', e);
+	close_fd(&r->syncp[1]);
+	return ret;
+}
 
-	cpu_kill = limits_cpu_kill_ms(&p->limits, p->extra_is_absolute);
-	wall_kill = limits_wall_kill_ms(&p->limits, p->extra_is_absolute);
-	while (!reaped) {
-		struct timespec ts;
+/* How long to sleep in sigtimedwait() before something is due. */
+static uint64_t
+wait_ms(const struct run *r, uint64_t cpu_kill, uint64_t wall_kill, uint64_t kill_deadline)
+{
+	uint64_t now = now_ms(), ms = 3600 * 1000;
+
+	if (kill_deadline)
+		return now >= kill_deadline ? 0 : kill_deadline - now;
+	if (wall_kill && !r->timed_out && !r->interrupted)
+		ms = now - r->start >= wall_kill ? 0 : wall_kill - (now - r->start);
+	if (cpu_kill && !r->timed_out && !r->interrupted && ms > CPU_POLL_MS)
+		ms = CPU_POLL_MS;
+	return ms;
+}
+
+/*
+ * Wait for the proxy: sigtimedwait() on SIGCHLD and the termination
+ * signals, waking up for the wall-clock deadline and to poll CPU time.  A
+ * time limit or an interrupt kills the box; a box that does not die within
+ * KILL_GRACE_MS gets SIGKILL.  Returns once the proxy is reaped.
+ */
+static void
+wait_box(struct run *r)
+{
+	const struct run_plan *p = r->p;
+	uint64_t cpu_kill = limits_cpu_kill_ms(&p->limits, p->extra_is_absolute);
+	uint64_t wall_kill = limits_wall_kill_ms(&p->limits, p->extra_is_absolute);
+	uint64_t kill_deadline = 0, now;
+
+	while (!r->reaped) {
+		uint64_t ms = wait_ms(r, cpu_kill, wall_kill, kill_deadline);
+		struct timespec ts = {.tv_sec = (time_t) (ms / 1000),
+				      .tv_nsec = (long) (ms % 1000) * 1000000L};
 		siginfo_t si;
-		uint64_t now = now_ms(), wait_ms = 3600 * 1000;
-		int sig;
+		int sig = sigtimedwait(&r->waited, &si, &ts);
 
-		if (wall_kill && !timed_out && !interrupted)
-			wait_ms = now - start >= wall_kill ? 0 : wall_kill - (now - start);
-		if (cpu_kill && !timed_out && !interrupted && wait_ms > CPU_POLL_MS)
-			wait_ms = CPU_POLL_MS;
-		if (next_kill_deadline)
-			wait_ms = now >= next_kill_deadline ? 0 : next_kill_deadline - now;
-		ts.tv_sec = (time_t) (wait_ms / 1000);
-		ts.tv_nsec = (long) (wait_ms % 1000) * 1000000L;
-		sig = sigtimedwait(&set, &si, &ts);
-		if (sig == SIGCHLD || sig < 0) {
-			pid_t w = wait4(pid, &st, WNOHANG, &ru);
-			if (w == pid) {
-				TIMELINE("run: box reaped");
-				reaped = true;
-				break;
-			}
+		if ((sig == SIGCHLD || sig < 0) &&
+		    wait4(r->pid, &r->st, WNOHANG, &r->ru) == r->pid) {
+			TIMELINE("run: box reaped");
+			r->reaped = true;
+			break;
 		}
 		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT) {
-			if (!interrupted) {
-				interrupted = sig;
-				kill_box(p, pid);
-				next_kill_deadline = now_ms() + KILL_GRACE_MS;
+			if (!r->interrupted) {
+				r->interrupted = sig;
+				kill_box(p, r->pid);
+				kill_deadline = now_ms() + KILL_GRACE_MS;
 			}
 			continue;
 		}
 		now = now_ms();
-		if (next_kill_deadline && now >= next_kill_deadline) {
-			(void) kill(pid, SIGKILL);
-			next_kill_deadline = 0;
+		if (kill_deadline && now >= kill_deadline) {
+			(void) kill(r->pid, SIGKILL);
+			kill_deadline = 0;
 			continue;
 		}
-		if (timed_out || interrupted)
+		if (r->timed_out || r->interrupted)
 			continue;
-		if (wall_kill && now - start >= wall_kill) {
-			timed_out = wall_to = true;
-		} else if (cpu_kill && cpu_used_ms(p, pid) > cpu_kill) {
-			timed_out = true;
-		}
-		if (timed_out) {
-			kill_box(p, pid);
-			next_kill_deadline = now_ms() + KILL_GRACE_MS;
+		if (wall_kill && now - r->start >= wall_kill)
+			r->timed_out = r->wall_to = true;
+		else if (cpu_kill && cpu_used_ms(p, r->pid) > cpu_kill)
+			r->timed_out = true;
+		if (r->timed_out) {
+			kill_box(p, r->pid);
+			kill_deadline = now_ms() + KILL_GRACE_MS;
 		}
 	}
+}
 
-	(void) read_reports(repp[0], &err_rep, &status_rep);
+/* The usage of the run: the proxy's rusage, corrected by the cgroup's counters. */
+static void
+collect_usage(const struct run *r, struct meta *m)
+{
+	const struct rusage *ru = &r->ru;
+	struct cg_stats cs = {0};
+	struct ap_err ce;
+
 	m->has_usage = true;
-	m->wall_ms = now_ms() - start;
-	m->time_ms = (uint64_t) ru.ru_utime.tv_sec * 1000 + (uint64_t) ru.ru_utime.tv_usec / 1000 +
-		     (uint64_t) ru.ru_stime.tv_sec * 1000 + (uint64_t) ru.ru_stime.tv_usec / 1000;
-	m->max_rss_kb = (uint64_t) ru.ru_maxrss;
-	m->csw_voluntary = (uint64_t) ru.ru_nvcsw;
-	m->csw_forced = (uint64_t) ru.ru_nivcsw;
-	{
-		struct cg_stats cs = {0};
-		struct ap_err ce;
-		if (cg_stats(p->cg, &cs, &ce) == 0) {
-			if (cs.has_mem_peak) {
-				m->has_cg_mem = true;
-				m->cg_mem_kb = cs.mem_peak / 1024;
-			}
-			m->cg_oom_killed = cs.oom_killed;
-			if (cs.has_cpu && cs.cpu_usec / 1000 > m->time_ms)
-				m->time_ms = cs.cpu_usec / 1000;
-		}
+	m->wall_ms = now_ms() - r->start;
+	m->time_ms = (uint64_t) ru->ru_utime.tv_sec * 1000 +
+		     (uint64_t) ru->ru_utime.tv_usec / 1000 +
+		     (uint64_t) ru->ru_stime.tv_sec * 1000 + (uint64_t) ru->ru_stime.tv_usec / 1000;
+	m->max_rss_kb = (uint64_t) ru->ru_maxrss;
+	m->csw_voluntary = (uint64_t) ru->ru_nvcsw;
+	m->csw_forced = (uint64_t) ru->ru_nivcsw;
+	if (cg_stats(r->p->cg, &cs, &ce) < 0)
+		return;
+	if (cs.has_mem_peak) {
+		m->has_cg_mem = true;
+		m->cg_mem_kb = cs.mem_peak / 1024;
 	}
-	if (!timed_out && !interrupted && limits_cpu_exceeded(&p->limits, m->time_ms))
-		timed_out = true; /* finished, but over the limit: isolate says TO too */
+	m->cg_oom_killed = cs.oom_killed;
+	if (cs.has_cpu && cs.cpu_usec / 1000 > m->time_ms)
+		m->time_ms = cs.cpu_usec / 1000;
+}
 
-	if (err_rep.kind == REPORT_ERROR) {
-		*e = err_rep.err;
-		if (e->exitcode == AP_EXIT_NOTFOUND || e->exitcode == AP_EXIT_NOEXEC) {
-			/* isolate: a program that cannot be executed is RE, not XX */
-			m->has_exitcode = true;
-			m->exitcode = e->exitcode;
-			meta_classify(m, false, false, false);
-			if (!m->isolate_text) /* isolate says only "Exited with error status 127" */
-				ap_err_format(e, m->message, sizeof(m->message));
-			ret = 0;
-			goto out;
-		}
-		m->status = META_XX;
-		ap_err_format(e, m->message, sizeof(m->message));
-		ret = ap_err_ret(e);
-		goto out;
+/* An error the box reported: the program could not be executed (RE), or setup failed (XX). */
+static int
+classify_error(const struct ap_report *err_rep, struct meta *m, struct ap_err *e)
+{
+	*e = err_rep->err;
+	if (e->exitcode == AP_EXIT_NOTFOUND || e->exitcode == AP_EXIT_NOEXEC) {
+		/* isolate: a program that cannot be executed is RE, not XX */
+		m->has_exitcode = true;
+		m->exitcode = e->exitcode;
+		meta_classify(m, false, false, false);
+		if (!m->isolate_text) /* isolate says only "Exited with error status 127" */
+			ap_err_format(e, m->message, sizeof(m->message));
+		return 0;
 	}
-	if (status_rep.kind == REPORT_STATUS) {
+	m->status = META_XX;
+	ap_err_format(e, m->message, sizeof(m->message));
+	return ap_err_ret(e);
+}
+
+/*
+ * The program's fate, from the reports of the box and the proxy's wait
+ * status.  Returns 0 when the program ran (whatever its fate), or -errno
+ * when apbox failed (m says XX).
+ */
+static int
+collect_result(struct run *r, struct meta *m, struct ap_err *e)
+{
+	struct ap_report err_rep = {0}, status_rep = {0};
+	int st = r->st;
+
+	(void) ap_report_read(r->repp[0], &err_rep, &status_rep);
+	collect_usage(r, m);
+	if (!r->timed_out && !r->interrupted && limits_cpu_exceeded(&r->p->limits, m->time_ms))
+		r->timed_out = true; /* finished, but over the limit: isolate says TO too */
+	if (err_rep.kind == AP_REPORT_ERROR)
+		return classify_error(&err_rep, m, e);
+	if (status_rep.kind == AP_REPORT_STATUS) {
 		st = status_rep.status;
-	} else if (WIFEXITED(st) && !timed_out && !interrupted) {
+	} else if (WIFEXITED(st) && !r->timed_out && !r->interrupted) {
 		/* The proxy ended without a report: it failed in a way it could not tell. */
 		m->status = META_XX;
-		ret = ap_err_set(e, 0,
-				 "the box ended without reporting the program's fate "
-				 "(status %d)",
-				 WEXITSTATUS(st));
+		(void) ap_err_set(e, 0,
+				  "the box ended without reporting the program's fate (status %d)",
+				  WEXITSTATUS(st));
 		ap_err_format(e, m->message, sizeof(m->message));
-		goto out;
+		return ap_err_ret(e);
 	}
 	if (WIFEXITED(st) && status_rep.kind) {
 		m->has_exitcode = true;
 		m->exitcode = WEXITSTATUS(st);
-	} else if (WIFSIGNALED(st)) {
-		m->exitsig = WTERMSIG(st);
 	} else {
-		m->exitsig = SIGKILL;
+		m->exitsig = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
 	}
-	if (interrupted) {
+	if (r->interrupted) {
 		m->killed = true;
-		m->exitsig = interrupted;
+		m->exitsig = r->interrupted;
 		m->has_exitcode = false;
 	}
-	if (timed_out) {
+	if (r->timed_out) {
 		m->killed = true;
 		if (!m->exitsig && !m->has_exitcode)
 			m->exitsig = SIGKILL;
 	}
-	meta_classify(m, timed_out, wall_to, interrupted != 0);
-	goto out;
+	meta_classify(m, r->timed_out, r->wall_to, r->interrupted != 0);
+	return 0;
+}
 
-kill:
-	(void) kill(pid, SIGKILL);
-	(void) waitpid(pid, NULL, 0);
-	/* The proxy may have failed first (and our write or attach failed because of it). */
-	if (repp[0] >= 0 && read_reports(repp[0], &err_rep, &status_rep) == 0 &&
-	    err_rep.kind == REPORT_ERROR) {
-		*e = err_rep.err;
-		ret = ap_err_ret(e);
+/* A box that failed to start: kill it; its own report, if any, says best what went wrong. */
+static int
+abort_box(struct run *r, struct meta *m, int ret, struct ap_err *e)
+{
+	struct ap_report err_rep = {0}, status_rep = {0};
+
+	if (r->pid > 0) {
+		(void) kill(r->pid, SIGKILL);
+		(void) waitpid(r->pid, NULL, 0);
+		close_fd(&r->repp[1]);
+		if (r->repp[0] >= 0 && ap_report_read(r->repp[0], &err_rep, &status_rep) == 0 &&
+		    err_rep.kind == AP_REPORT_ERROR) {
+			*e = err_rep.err;
+			ret = ap_err_ret(e);
+		}
 	}
 	m->status = META_XX;
 	ap_err_format(e, m->message, sizeof(m->message));
-out:
-	cg_join_close(join, njoin);
-	if (syncp[0] >= 0)
-		(void) close(syncp[0]);
-	if (syncp[1] >= 0)
-		(void) close(syncp[1]);
-	if (repp[0] >= 0)
-		(void) close(repp[0]);
-	if (repp[1] >= 0)
-		(void) close(repp[1]);
-	{
-		struct ap_err ignore;
+	return ret;
+}
 
-		if (go_home(&home, &ignore) < 0)
-			/* Nothing of ours may go on in the box's namespaces: there is no way back.
-			 */
-			abort();
+static void
+end_run(struct run *r)
+{
+	struct ap_err ignore;
+
+	cg_enter_close(&r->entry);
+	close_fd(&r->syncp[0]);
+	close_fd(&r->syncp[1]);
+	close_fd(&r->repp[0]);
+	close_fd(&r->repp[1]);
+	/* Nothing of ours may go on in the box's namespaces: there is no way back. */
+	if (go_home(&r->home, &ignore) < 0)
+		abort();
+	close_home(&r->home);
+	(void) sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+}
+
+/*
+ * The box cgroup's limits and counters for this run.  CPU accounting of
+ * the cgroup is needed only to enforce a CPU time limit while the program
+ * runs (afterwards, wait4() counts every process the proxy reaped); the
+ * cgroup kill only without a pid namespace (PID 1's death kills the rest).
+ */
+static struct cg_limits
+cgroup_limits(const struct run_plan *p)
+{
+	struct cg_limits cl = {.mem = p->limits.mem,
+			       .pids = p->pids,
+			       .cpu = p->limits.time_ms != 0,
+			       .kill = !(p->ns_flags & CLONE_NEWPID)};
+
+	return cl;
+}
+
+int
+spawn_run(const struct run_plan *p, const struct prepared *pr, struct meta *m, struct ap_err *e)
+{
+	struct run r = {.p = p,
+			.pr = pr,
+			.syncp = {-1, -1},
+			.repp = {-1, -1},
+			.entry = {.clone_fd = -1, .join = {-1, -1, -1, -1}},
+			.cl = cgroup_limits(p),
+			.home = {-1, -1, -1, -1, false, false}};
+	int ret = take_signals(&r, e);
+
+	if (ret < 0)
+		return ret;
+	ret = start_box(&r, e);
+	if (ret < 0) {
+		ret = abort_box(&r, m, ret, e);
+	} else {
+		wait_box(&r);
+		ret = collect_result(&r, m, e);
 	}
-	close_home(&home);
-	(void) sigprocmask(SIG_SETMASK, &old, NULL);
+	end_run(&r);
 	return ret;
 }
 

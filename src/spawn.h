@@ -16,7 +16,7 @@
 struct ap_err;
 struct box;
 struct cg;
-struct seccomp_filter;
+struct prepared;
 
 /* Everything a run needs, decided before anything is touched. */
 struct run_plan {
@@ -38,10 +38,7 @@ struct run_plan {
 	bool stderr_to_stdout;
 	/* isolate-compatible: stdio paths opened inside, after the id switch */
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
-	const struct seccomp_filter *filter; /* NULL: none */
-	int netns_fd;			     /* the box's pinned network namespace to join, or -1 */
-	int template_fd; /* box_root's template mount namespace to clone in, or -1 */
-	bool netns_made; /* this run made and pinned it (plan_build()) */
+	bool want_seccomp; /* load the seccomp filter (prepare.c gets it) */
 	bool rootless;
 	uid_t uid; /* ids the program runs as (inside view) */
 	gid_t gid;
@@ -54,6 +51,7 @@ struct run_plan {
  * stats).  Returns 0 when the program ran (whatever its fate: see m), or
  * -errno with e filled when apbox failed (m then says XX).  Keeper only.
  */
-int spawn_run(const struct run_plan *p, struct meta *m, struct ap_err *e);
+int spawn_run(const struct run_plan *p, const struct prepared *pr, struct meta *m,
+	      struct ap_err *e);
 /* The exit status apbox should return for m (design.md §3). */
 int spawn_exit_status(const struct meta *m, bool compat);

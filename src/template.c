@@ -277,7 +277,7 @@ remove_templates(int rootfd, const char *root, struct ap_err *e)
 		if (strncmp(de->d_name, PIN_PREFIX, strlen(PIN_PREFIX)) != 0)
 			continue;
 		path = xasprintf("%s/%s", root, de->d_name);
-		ret = ns_net_unpin(path, e);
+		ret = ns_unpin(path, e);
 		if (ret < 0)
 			break;
 	}
@@ -333,9 +333,9 @@ maker(const struct run_plan *p, const struct template_run *t, int fd)
 	mp.build = MOUNTS_BUILD_TEMPLATE;
 	mp.points = t->points;
 	mp.trees = NULL;
-	(void) mounts_build_root(&mp, &e);
-	if (write(fd, &e, sizeof(e)) != (ssize_t) sizeof(e))
-		_exit(AP_EXIT_FAIL);
+	if (mounts_build_root(&mp, &e) < 0)
+		ap_child_fail(fd, &e);
+	ap_report_send(fd, AP_REPORT_STATUS, 0, NULL);
 	/* The keeper kills us once it pinned our namespace (or closes its end). */
 	if (read(fd, &c, 1) < 0)
 		_exit(AP_EXIT_FAIL);
@@ -349,7 +349,7 @@ make_template(const struct run_plan *p, const struct template_run *t, const char
 {
 	cleanup_close int file = -1;
 	int sp[2] = {-1, -1}, ret;
-	struct ap_err me = {0};
+	struct ap_report err_rep = {0};
 	char ns[64];
 	pid_t pid;
 
@@ -372,10 +372,10 @@ make_template(const struct run_plan *p, const struct template_run *t, const char
 	}
 	(void) close(sp[1]);
 	sp[1] = -1;
-	if (read(sp[0], &me, sizeof(me)) != (ssize_t) sizeof(me))
+	if (read(sp[0], &err_rep, sizeof(err_rep)) != (ssize_t) sizeof(err_rep))
 		ret = ap_err_set(e, EIO, "the template's maker ended early");
-	else if (me.errnum || me.msg[0])
-		ret = ap_err_set(e, me.errnum, "%s", me.msg);
+	else if (err_rep.kind == AP_REPORT_ERROR)
+		ret = ap_err_set(e, err_rep.err.errnum, "%s", err_rep.err.msg);
 	else {
 		(void) snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int) pid);
 		ret = mounts_pin_ns(ns, path, e);
@@ -392,7 +392,7 @@ fail:
 		(void) close(sp[1]);
 	{
 		struct ap_err ignore;
-		(void) ns_net_unpin(path, &ignore);
+		(void) ns_unpin(path, &ignore);
 	}
 	return ret;
 }
@@ -441,8 +441,8 @@ open_template(const struct run_plan *p, const struct template_run *t, const char
 }
 
 void
-template_prepare(struct run_plan *p, struct template_run *t, const struct box *b,
-		 const struct ap_conf *c)
+template_prepare(const struct run_plan *p, struct template_run *t, struct mounts_plan *mp,
+		 const struct box *b, const struct ap_conf *c)
 {
 	const struct dir_rules *rs = p->mounts.rules;
 	struct ap_err e = {0};
@@ -474,10 +474,9 @@ template_prepare(struct run_plan *p, struct template_run *t, const struct box *b
 		return;
 	}
 	t->fd = fd;
-	p->template_fd = fd;
-	p->mounts.build = MOUNTS_BUILD_IN_TEMPLATE;
-	p->mounts.points = t->points;
-	p->mounts.trees = t->trees;
+	mp->build = MOUNTS_BUILD_IN_TEMPLATE;
+	mp->points = t->points;
+	mp->trees = t->trees;
 }
 
 void

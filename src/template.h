@@ -46,12 +46,13 @@ bool template_fits(const struct dir_rules *rs);
 
 /*
  * For a run of p (its mounts planned): find or make box_root's template and
- * the run's bind sources, with the box uid's permissions, and set
- * p->mounts.build, points and trees, and p->template_fd.  Anything it cannot
- * do leaves p as it was (the full build reports the same errors itself).
+ * the run's bind sources, with the box uid's permissions, and set t->fd and
+ * mp's build, points and trees (mp starts as a copy of p->mounts).  Anything
+ * it cannot do leaves mp as it was (the full build reports the same errors
+ * itself).  Keeper only, before clone().
  */
-void template_prepare(struct run_plan *p, struct template_run *t, const struct box *b,
-		      const struct ap_conf *c);
+void template_prepare(const struct run_plan *p, struct template_run *t, struct mounts_plan *mp,
+		      const struct box *b, const struct ap_conf *c);
 void template_run_free(struct template_run *t);
 
 /* Unpin and remove every template of box_root.  Returns 0 or -errno with e set. */
