@@ -56,26 +56,45 @@ build() {
 demo() {
 	build
 	apbox=$bdir/src/apbox
-	# The demo's boxes live in a scratch root, so it never touches a real installation.
+	# The demo's boxes live in a scratch root, so it never touches a real
+	# installation; the engine and code are copied there, since the box's
+	# uid cannot enter a private home where the clone may be.
 	root=$(mktemp -d /tmp/apbox-demo.XXXXXX)
 	chmod 755 "$root"
-	trap 'APBOX_CONFIG=$root/apbox.conf "$apbox" cleanup -b 0 >/dev/null 2>&1; rm -rf "$root";
-		rmdir /sys/fs/cgroup/*/apbox-demo /sys/fs/cgroup/apbox-demo 2>/dev/null || true' EXIT
+	trap 'demo_cleanup' EXIT
 	printf 'box_root = %s/boxes\nlock_root = %s/locks\n[cgroup]\nparent = apbox-demo\n' \
 		"$root" "$root" > "$root/apbox.conf"
 	export APBOX_CONFIG="$root/apbox.conf"
+	cp -R "$top/examples/engine" "$top/examples/code" "$root/"
+	chmod -R a+rX "$root/engine" "$root/code"
 	node=$(command -v node)
 	if as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" check --mode process >/dev/null 2>&1; then
 		mode=process
-		set -- --engine "$top/examples/engine" --code "$top/examples/code" -- "$node" /root/common/main.js
+		set -- --engine "$root/engine" --code "$root/code" -- "$node" /root/common/main.js
 	else
 		mode=unsandboxed
-		set -- --env AP_BASE_CODE_DIRECTORY="$top/examples/code" -- "$node" "$top/examples/engine/main.js"
+		set -- --env AP_BASE_CODE_DIRECTORY="$root/code" -- "$node" "$root/engine/main.js"
 	fi
 	echo "== apbox run --mode $mode (engine output, then the meta file)"
 	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" init -b 0 --mode "$mode" >/dev/null
 	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" run -b 0 --mode "$mode" --mem 256M \
 		--processes 64 --wall-time 30 --meta - "$@"
+}
+
+# Remove everything the demo made: the box, the caches the boxes share (a
+# mount template is a mount below box_root), the scratch root, the cgroups.
+# Every step runs, whatever the one before it did.
+demo_cleanup() {
+	st=$?
+	set +e
+	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" cleanup -b 0 >/dev/null
+	as_root env APBOX_CONFIG="$APBOX_CONFIG" "$apbox" cleanup --shared >/dev/null
+	as_root rm -rf "$root"
+	for d in /sys/fs/cgroup/*/apbox-demo /sys/fs/cgroup/apbox-demo; do
+		[ -d "$d" ] && as_root rmdir "$d"
+	done
+	[ -e "$root" ] && { echo "demo: cannot remove $root" >&2; st=1; }
+	exit "$st"
 }
 
 run_tests() {

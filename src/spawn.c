@@ -6,24 +6,32 @@
  * -------------------
  * Three processes take part in a run:
  *
- *  keeper  apbox itself.  It has already parsed everything, locked the box,
- *          opened the caller's files and prepared the cgroup.  It clones the
- *          proxy with the plan's namespace flags (clone3 with
- *          CLONE_INTO_CGROUP on cgroup v2, so the proxy is born in the box
- *          cgroup and no process is ever moved on v2), writes the user
- *          namespace maps, attaches the proxy to the v1 cgroups, and then
- *          releases it by writing one byte to the sync pipe.  It then waits:
- *          sigtimedwait() on SIGCHLD and the termination signals, waking up
- *          for the wall-clock deadline and to poll CPU time.  It kills the
- *          box on a time limit or when it is itself interrupted, reaps the
- *          proxy with wait4() (whose rusage covers every process the proxy
- *          reaped) and collects the cgroup's statistics.
+ *  keeper  apbox itself.  It has already built the plan (plan.c), locked
+ *          the box, opened the caller's files and made the run's side
+ *          effects (prepare.c: the pinned network namespace, the mount
+ *          template, the seccomp filter).  start_box(): it begins the
+ *          cgroup entry (cg_enter_begin(): on v2 the limits are written and
+ *          the proxy is cloned into the box cgroup with CLONE_INTO_CGROUP;
+ *          on v1 the proxy is handed the cgroups' "tasks" files and joins
+ *          by itself), steps into the box's network namespace and the
+ *          template and clones the proxy there with the plan's namespace
+ *          flags, steps back, writes the user namespace maps, releases the
+ *          proxy (sync byte 1), writes the limits left for now
+ *          (cg_enter_finish()), and lets it fork the program (byte 2).
+ *          wait_box(): sigtimedwait() on SIGCHLD and the termination
+ *          signals, waking up for the wall-clock deadline and to poll CPU
+ *          time; it kills the box on a time limit or when it is itself
+ *          interrupted, and reaps the proxy with wait4() (whose rusage
+ *          covers every process the proxy reaped).  collect_result(): the
+ *          reports, the cgroup's statistics, the program's fate.
  *
  *  proxy   PID 1 of the box's pid namespace (process modes) or a plain
- *          child subreaper (other modes).  It waits for the sync byte (EOF
- *          means the keeper died), takes the box ids inside its user
- *          namespace while keeping its capabilities there, builds the new
- *          root (mounts.c), sets the host name and brings up lo, then forks
+ *          child subreaper (other modes).  It joins the box cgroup where
+ *          it was handed files to do so, waits for sync byte 1 (EOF means
+ *          the keeper died), takes the box ids inside its user namespace
+ *          while keeping its capabilities there, builds the new root
+ *          (mounts.c; in a copy of the template only the run's own rules),
+ *          sets the host name and brings up lo, waits for byte 2, then forks
  *          the inside process.  It drops every capability of its own, and
  *          reaps children until the inside process exits; then it reports
  *          that wait status to the keeper and exits, which makes the kernel
@@ -37,12 +45,12 @@
  *          seccomp filter last, and execve()s.
  *
  * Pipes: "sync" keeper -> proxy (byte 1: maps written, build the box; byte
- * 2: you are in the cgroup, fork the program);
- * "report" proxy and inside -> keeper: fixed-size records, an error (struct
- * ap_err, from the proxy's setup or the inside's failed execve) or the
- * inside's final wait status.  Both ends are close-on-exec, so a successful
- * execve closes the inside's copy.  Between clone() and execve() nothing is
- * printed and exit() is never called: records and _exit() only.
+ * 2: the box cgroup's limits hold, fork the program);
+ * "report" proxy and inside -> keeper: one fixed-size record format
+ * (struct ap_report, err.h): an error, from the proxy's setup or the
+ * inside's failed execve, or the inside's final wait status.  Both ends are close-on-exec, so a
+ * successful execve closes the inside's copy.  Between clone() and execve() nothing is printed and
+ * exit() is never called: records and _exit() only.
  *
  * Privileges: a root keeper maps the box uid/gid inside to the same ids
  * outside (never to host root); a rootless keeper maps them to itself and

@@ -200,3 +200,29 @@ teardown() { teardown_world; }
 	"$APBOX" cleanup -b "$BOX"
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
+
+@test "cleanup --shared: after every box is cleaned up, box_root can be removed and no mount is left" {
+	requires root
+	local before after other=$((BOX + 1))
+	before=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/true
+	run -0 "$APBOX" init -b "$other" --mode code-only
+	run -0 "$APBOX" run -b "$other" --mode code-only -- /bin/true
+	# The shared caches are there: the template is a mount below box_root.
+	run -0 find "$BOX_ROOT" -maxdepth 1 -name '.tpl-*'
+	[ -n "$output" ] || skip "no mount template on this host"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	run -0 "$APBOX" cleanup -b "$other"
+	run -0 "$APBOX" cleanup --shared
+	after=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
+	[ "$before" = "$after" ] || fail "mounts left: $(diff <(echo "$before") <(echo "$after"))"
+	run -0 find "$BOX_ROOT" "$LOCK_ROOT" -mindepth 1 -maxdepth 1 ! -regex '.*/[0-9]+'
+	assert_output ""
+	rm -rf "$BOX_ROOT"
+	[ ! -e "$BOX_ROOT" ]
+	# Idempotent, and a missing box_root is no error.
+	run -0 "$APBOX" cleanup --shared
+	run -125 --separate-stderr "$APBOX" cleanup --shared -b "$BOX"
+	[ "$stderr" = "apbox: --box-id and --shared cannot be used together" ]
+}
