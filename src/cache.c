@@ -252,42 +252,6 @@ cache_sync_etc(const struct box *b, const struct ap_conf *c, char *const *names,
 }
 
 int
-cache_etc_lookup(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir)
-{
-	cleanup_free char *path = NULL;
-	cleanup_close int etcfd = -1;
-	char name[32];
-
-	*dir = NULL;
-	etc_name(names, n, name, sizeof(name));
-	path = xasprintf("%s/%s", b->root, name);
-	etcfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (etcfd < 0)
-		return -ESTALE;
-	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *host = xasprintf("/etc/%s", names[i]);
-		struct stat st, cur;
-		bool has = fstatat(etcfd, names[i], &cur, AT_SYMLINK_NOFOLLOW) == 0;
-
-		is_bind[i] = false;
-		if (stat(host, &st) < 0) {
-			if (has)
-				return -ESTALE;
-			continue;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			is_bind[i] = true;
-			if (!has || S_ISDIR(st.st_mode) != S_ISDIR(cur.st_mode))
-				return -ESTALE;
-		} else if (!etc_copy_current(etcfd, names[i], &st, b->rootless)) {
-			return -ESTALE;
-		}
-	}
-	*dir = TAKE_PTR(path);
-	return 0;
-}
-
-int
 cache_make_dev(const struct box *b, struct ap_err *e)
 {
 	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};

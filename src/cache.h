@@ -30,7 +30,7 @@ struct seccomp_filter;
  * The boxes' /etc for the process modes (config key etc_files): a directory
  * of box_root shared by every box with the same etc_files (its name is a
  * hash of them), bound read-only on /etc, holds a copy of each named host
- * file, refreshed here at init when the file changed (size, mtime,
+ * file, refreshed here (at init and before each run) when the file changed (size, mtime,
  * mode or owner), instead of one bind mount per file: each bind costs a
  * mount at every run and again at every namespace teardown.  A copy keeps
  * the file's owner and mode (never set-id bits), so the box reads what a
@@ -46,13 +46,6 @@ struct seccomp_filter;
  */
 int cache_sync_etc(const struct box *b, const struct ap_conf *c, char *const *names, size_t n,
 		   bool *is_bind, char **dir, struct ap_err *e);
-/*
- * run: the copy cache_sync_etc() makes, when it is current for every name
- * (read-only: a stale or missing copy is not made here; the run binds each
- * file instead, and the next init refreshes it).  Returns 0 with *dir
- * (malloc'd) and is_bind filled, or -ESTALE.
- */
-int cache_etc_lookup(const struct box *b, char *const *names, size_t n, bool *is_bind, char **dir);
 /*
  * init, as root: the boxes' /dev for the process modes, <box_root>/.dev2,
  * made by the first init and shared: the harmless character devices of the

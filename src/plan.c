@@ -3,8 +3,9 @@
  * plan: turn what the caller asked for into one struct run_plan.  The mode
  * table (mode.c) gives the namespaces and hardening; this file adds the
  * default directory rules, the environment, ids and limits.  It reads the
- * host (which /etc copy is current, whether /bin is a link) and changes
- * nothing: prepare.c makes the side effects.
+ * host (whether /bin is a link) and changes nothing but the shared /etc
+ * copy, which it refreshes when a host file changed (cache.c); prepare.c
+ * makes every other side effect.
  */
 #include "config.h"
 
@@ -104,7 +105,7 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 /*
  * The /etc rules: the box's copy of the etc_files bound on /etc, plus a bind
  * of each name that is a directory (cache.h says why), or, when the copy is
- * not wanted or not current (init makes it), one bind per name: a
+ * not wanted or cannot be made, one bind per name: a
  * caller's rule below /etc needs its mount point in /etc, which the copy
  * (read-only, made before the caller's rules are known) does not have.
  */
@@ -115,12 +116,14 @@ etc_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b, bo
 	cleanup_free char **names = NULL;
 	cleanup_free bool *is_bind = NULL;
 	cleanup_free char *dir = NULL;
+	struct ap_err ce = {0};
 	bool copied;
 	size_t n = 0;
 
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
-	copied = may_copy && n > 0 && cache_etc_lookup(b, names, n, is_bind, &dir) == 0;
+	/* Refreshed here when a host file changed since init: the box sees today's /etc. */
+	copied = may_copy && n > 0 && cache_sync_etc(b, c, names, n, is_bind, &dir, &ce) == 0;
 	if (copied)
 		rules_put(rs, "/etc", dir, RULE_STATIC);
 	for (size_t i = 0; i < n; i++) {
