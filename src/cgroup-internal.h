@@ -108,6 +108,14 @@ int cg_kill_until_empty(const int *dfds, const char *const *dirs, size_t n, stru
  * below it, retrying EBUSY briefly (a cgroup stays busy for a moment after
  * its last process died).  A missing cgroup is success.
  */
+/*
+ * Make the cgroup rel (a "/"-separated path, modified) below dirfd (which
+ * is consumed; its path for messages is dir), one level at a time.  Before
+ * each level, each(fd of the parent, its path) runs when given.
+ */
+int cg_mkdir_path(int dirfd, const char *dir, char *rel, void (*each)(int fd, const char *dir),
+		  struct ap_err *e);
+
 int cg_rmdir(int dfd, const char *dir, const char *name, struct ap_err *e);
 /*
  * Whether the deepest existing directory on the way from root to root/rel is

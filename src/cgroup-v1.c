@@ -147,8 +147,8 @@ make_boxes(struct cg *c, unsigned mask, struct ap_err *e)
 {
 	for (int i = 0; i < V1_N; i++) {
 		cleanup_free char *rel = NULL, *dir = NULL;
-		char *save = NULL, *tok, *slash;
-		int fd;
+		char *slash;
+		int fd, r;
 
 		if (!c->path[i] || !(mask & V1_BIT(i)))
 			continue;
@@ -162,20 +162,9 @@ make_boxes(struct cg *c, unsigned mask, struct ap_err *e)
 		fd = cg_open_below(c->root, rel);
 		if (fd < 0)
 			return ap_err_set(e, -fd, "cannot open cgroup \"%s\"", dir);
-		for (tok = strtok_r(slash + 1, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-			int nfd = mkdirat_nofollow(fd, tok, 0755);
-			char *next;
-
-			(void) close(fd);
-			if (nfd < 0)
-				return ap_err_set(e, -nfd, "cannot create cgroup \"%s/%s\"", dir,
-						  tok);
-			fd = nfd;
-			next = xasprintf("%s/%s", dir, tok);
-			free(dir);
-			dir = next;
-		}
-		(void) close(fd);
+		r = cg_mkdir_path(fd, dir, slash + 1, NULL, e);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -155,29 +155,12 @@ static int
 v2_create(struct cg *c, struct ap_err *e)
 {
 	cleanup_free char *rel = box_rel(c);
-	cleanup_free char *dir = xstrdup(c->root);
-	char *save = NULL, *tok;
 	int fd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return ap_err_set(e, errno, "cannot open cgroup root \"%s\"", c->root);
-	for (tok = strtok_r(rel, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		char *next;
-		int nfd;
-
-		/* Every proper ancestor of the box, root included, passes the controllers down. */
-		enable_controllers(fd, dir);
-		nfd = mkdirat_nofollow(fd, tok, 0755);
-		(void) close(fd);
-		if (nfd < 0)
-			return ap_err_set(e, -nfd, "cannot create cgroup \"%s/%s\"", dir, tok);
-		fd = nfd;
-		next = xasprintf("%s/%s", dir, tok);
-		free(dir);
-		dir = next;
-	}
-	(void) close(fd);
-	return 0;
+	/* Every proper ancestor of the box, root included, passes the controllers down. */
+	return cg_mkdir_path(fd, c->root, rel, enable_controllers, e);
 }
 
 /*

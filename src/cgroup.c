@@ -820,44 +820,61 @@ rmdir_retry(int dfd, const char *name)
 	}
 }
 
+static int rmdir_child(int fd, const struct dirent *de, void *arg);
+
 /* Remove the child cgroups of fd, depth first (a cgroup with children cannot go). */
 static int
 rmdir_children(int fd, unsigned depth)
 {
-	DIR *d;
-	struct dirent *de;
-	int ret = 0;
-
 	if (depth > 32)
 		return -ELOOP;
-	d = opendir_at(fd);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		struct stat st;
-		int sub, r;
+	return dir_each(fd, rmdir_child, &depth);
+}
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		/* cgroupfs gives the type: its many control files need no stat. */
-		if (de->d_type != DT_DIR &&
-		    (de->d_type != DT_UNKNOWN ||
-		     fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
-			continue;
-		sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0) {
-			ret = ret ? ret : -errno;
-			continue;
-		}
-		r = rmdir_children(sub, depth + 1);
-		(void) close(sub);
-		if (r == 0)
-			r = rmdir_retry(fd, de->d_name);
-		if (r < 0 && !ret)
-			ret = r;
+static int
+rmdir_child(int fd, const struct dirent *de, void *arg)
+{
+	unsigned depth = *(unsigned *) arg;
+	struct stat st;
+	int sub, r;
+
+	/* cgroupfs gives the type: its many control files need no stat. */
+	if (de->d_type != DT_DIR &&
+	    (de->d_type != DT_UNKNOWN || fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	     !S_ISDIR(st.st_mode)))
+		return 0;
+	sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return -errno;
+	r = rmdir_children(sub, depth + 1);
+	(void) close(sub);
+	return r < 0 ? r : rmdir_retry(fd, de->d_name);
+}
+
+int
+cg_mkdir_path(int fd, const char *dir, char *rel, void (*each)(int fd, const char *dir),
+	      struct ap_err *e)
+{
+	cleanup_free char *path = xstrdup(dir);
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(rel, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		char *next;
+		int nfd;
+
+		if (each)
+			each(fd, path);
+		nfd = mkdirat_nofollow(fd, tok, 0755);
+		(void) close(fd);
+		if (nfd < 0)
+			return ap_err_set(e, -nfd, "cannot create cgroup \"%s/%s\"", path, tok);
+		fd = nfd;
+		next = xasprintf("%s/%s", path, tok);
+		free(path);
+		path = next;
 	}
-	(void) closedir(d);
-	return ret;
+	(void) close(fd);
+	return 0;
 }
 
 int

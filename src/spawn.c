@@ -269,25 +269,16 @@ inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
 static void
 kill_tree(pid_t self)
 {
-	char path[64], buf[4096];
-
-	(void) snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) self, (int) self);
 	for (int round = 0; round < 1000; round++) {
-		ssize_t n = read_file(path, buf, sizeof(buf));
-		char *s = buf, *end;
+		pid_t kids[512];
+		size_t n = proc_children(self, kids, 512);
 		bool any = false;
 
-		if (n <= 0)
-			break;
-		for (;;) {
-			long pid = strtol(s, &end, 10);
-			if (end == s)
-				break;
-			if (pid > 1) {
-				(void) kill((pid_t) pid, SIGKILL);
+		for (size_t i = 0; i < n; i++) {
+			if (kids[i] > 1) {
+				(void) kill(kids[i], SIGKILL);
 				any = true;
 			}
-			s = end;
 		}
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -564,33 +555,19 @@ cpu_used_ms(const struct run_plan *p, pid_t proxy_pid)
 	long cut, cst;
 	uint64_t total = 0;
 	long tick = sysconf(_SC_CLK_TCK);
+	pid_t inside;
 
 	if ((p->cg->have & CG_CPU) && cg_stats(p->cg, &st, &e) == 0 && st.has_cpu)
 		return st.cpu_usec / 1000;
-	/* No CPU accounting: the proxy's children (the inside process), via /proc. */
-	(void) snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) proxy_pid,
-			(int) proxy_pid);
-	if (read_file(path, buf, sizeof(buf)) > 0) {
-		char *s = buf, *end;
-		for (;;) {
-			long pid = strtol(s, &end, 10);
-			char *q;
-			if (end == s)
-				break;
-			s = end;
-			(void) snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-			if (read_file(path, buf, sizeof(buf)) <= 0)
-				continue;
-			q = strrchr(buf, ')');
-			if (!q ||
-			    sscanf(q + 2,
-				   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %ld %ld",
-				   &ut, &stt, &cut, &cst) != 4)
-				continue;
-			total += (ut + stt + (unsigned long long) cut + (unsigned long long) cst) *
-				 1000 / (unsigned long long) tick;
-			break; /* buf was reused: only the first child */
-		}
+	/* No CPU accounting: the proxy's first child (the inside process), via /proc. */
+	if (proc_children(proxy_pid, &inside, 1) == 1) {
+		char *q;
+		(void) snprintf(path, sizeof(path), "/proc/%d/stat", (int) inside);
+		if (read_file(path, buf, sizeof(buf)) > 0 && (q = strrchr(buf, ')')) &&
+		    sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %ld %ld",
+			   &ut, &stt, &cut, &cst) == 4)
+			total = (ut + stt + (unsigned long long) cut + (unsigned long long) cst) *
+				1000 / (unsigned long long) tick;
 	}
 	return total;
 }

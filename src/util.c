@@ -373,68 +373,99 @@ open_dir_owned(int dirfd, const char *name)
 	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Depth-first removal of the contents of dirfd (which is on device dev). */
-static int
-remove_contents(int dirfd, dev_t dev, unsigned depth)
+int
+dir_each(int dirfd, int (*fn)(int dirfd, const struct dirent *de, void *arg), void *arg)
 {
-	DIR *d;
+	DIR *d = opendir_at(dirfd);
 	struct dirent *de;
 	int ret = 0;
 
-	if (depth > 256)
-		return -ELOOP;
-	d = opendir_at(dirfd);
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		struct stat st;
+		int r;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		/* What readdir says is no directory is unlinked without a stat (a link itself). */
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) {
-			if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
-				continue;
-			if (errno != EISDIR) {
-				ret = ret ? ret : -errno;
-				continue;
-			}
-		}
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			ret = ret ? ret : -errno;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int sub;
-			if (st.st_dev != dev) {
-				/* A mount point inside a box: never descend or detach it here. */
-				ret = ret ? ret : -EBUSY;
-				continue;
-			}
-			sub = open_dir_owned(dirfd, de->d_name);
-			if (sub < 0) {
-				ret = ret ? ret : -errno;
-				continue;
-			}
-			/* Make sure we can unlink what the box user left read-only. */
-			(void) fchmod(sub, 0700);
-			{
-				int r = remove_contents(sub, dev, depth + 1);
-				(void) close(sub);
-				if (r < 0) {
-					ret = ret ? ret : r;
-					continue;
-				}
-			}
-			if (unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-				ret = ret ? ret : -errno;
-		} else if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
-			ret = ret ? ret : -errno;
-		}
+		r = fn(dirfd, de, arg);
+		if (r < 0 && !ret)
+			ret = r;
 	}
 	(void) closedir(d);
 	return ret;
+}
+
+size_t
+proc_children(pid_t pid, pid_t *out, size_t max)
+{
+	char path[64], buf[4096];
+	char *s = buf, *end;
+	size_t n = 0;
+
+	(void) snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) pid, (int) pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	while (n < max) {
+		long c = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		if (c > 0)
+			out[n++] = (pid_t) c;
+		s = end;
+	}
+	return n;
+}
+
+struct removal {
+	dev_t dev;
+	unsigned depth;
+};
+
+static int remove_entry(int dirfd, const struct dirent *de, void *arg);
+
+/* Depth-first removal of the contents of dirfd (which is on device r->dev). */
+static int
+remove_contents(int dirfd, const struct removal *r)
+{
+	struct removal below = {r->dev, r->depth + 1};
+
+	if (r->depth > 256)
+		return -ELOOP;
+	return dir_each(dirfd, remove_entry, &below);
+}
+
+static int
+remove_entry(int dirfd, const struct dirent *de, void *arg)
+{
+	const struct removal *r = arg;
+	struct stat st;
+	int sub, ret;
+
+	/* What readdir says is no directory is unlinked without a stat (a link itself). */
+	if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) {
+		if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EISDIR)
+			return -errno;
+	}
+	if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	/* A mount point inside a box: never descend or detach it here. */
+	if (st.st_dev != r->dev)
+		return -EBUSY;
+	sub = open_dir_owned(dirfd, de->d_name);
+	if (sub < 0)
+		return -errno;
+	/* Make sure we can unlink what the box user left read-only. */
+	(void) fchmod(sub, 0700);
+	ret = remove_contents(sub, &(struct removal){r->dev, r->depth});
+	(void) close(sub);
+	if (ret < 0)
+		return ret;
+	if (unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
 }
 
 int
@@ -455,7 +486,7 @@ remove_tree_at(int dirfd, const char *name)
 	if (fd < 0)
 		return -errno;
 	(void) fchmod(fd, 0700);
-	r = remove_contents(fd, st.st_dev, 0);
+	r = remove_contents(fd, &(struct removal){st.st_dev, 0});
 	(void) close(fd);
 	if (r < 0)
 		return r;

@@ -80,6 +80,18 @@ ssize_t read_fileat(int dirfd, const char *name, char *buf, size_t len);
  * it is a real directory, never a symlink) and return an fd for it, or -errno.
  */
 int mkdirat_nofollow(int dirfd, const char *name, mode_t mode);
+
+/*
+ * Call fn(dirfd, entry, arg) for every entry of dirfd but "." and "..";
+ * the first negative result is kept and returned, the walk goes on.
+ */
+int dir_each(int dirfd, int (*fn)(int dirfd, const struct dirent *de, void *arg), void *arg);
+
+/*
+ * The children of pid's main thread, from /proc/PID/task/PID/children:
+ * up to max pids into out; returns how many.
+ */
+size_t proc_children(pid_t pid, pid_t *out, size_t max);
 /* A DIR stream over a duplicate of dirfd (dirfd stays open and usable), or NULL. */
 DIR *opendir_at(int dirfd);
 /*
