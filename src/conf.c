@@ -6,7 +6,7 @@
  *   box_root, lock_root, first_uid, first_gid, num_boxes, mode   (no section)
  *   [limits]  mem, processes, open_files, fsize, stack, core, time, wall_time, extra_time
  *   [cgroup]  version, root, parent
- *   [sandbox] engine_path, code_path, etc_files, path, tmp_size, seccomp, hidepid,
+ *   [sandbox] engine_path, code_path, etc_files, path, tmp_size, seccomp, landlock, hidepid,
  *             mount_template
  *
  * Keys outside a section are also accepted with their section name as a
@@ -195,6 +195,22 @@ parse_cgver(const char *val, void *dst, char *why, size_t whylen)
 	return r;
 }
 
+static int
+parse_llpolicy(const char *val, void *dst, char *why, size_t whylen)
+{
+	static const char *const names[] = {"auto", "require", "optional", "off"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(val, names[i]) == 0) {
+			*(enum ll_policy *) dst = (enum ll_policy) i;
+			return 0;
+		}
+	}
+	(void) snprintf(why, whylen, "bad landlock policy \"%s\" (auto, require, optional or off)",
+			val);
+	return -EINVAL;
+}
+
 static const struct conf_key {
 	const char *section, *name;
 	parse_fn parse;
@@ -224,6 +240,7 @@ static const struct conf_key {
 	{"sandbox", "path", parse_str, offsetof(struct ap_conf, path)},
 	{"sandbox", "tmp_size", parse_sz, offsetof(struct ap_conf, tmp_size)},
 	{"sandbox", "seccomp", parse_boolv, offsetof(struct ap_conf, seccomp)},
+	{"sandbox", "landlock", parse_llpolicy, offsetof(struct ap_conf, landlock)},
 	{"sandbox", "hidepid", parse_boolv, offsetof(struct ap_conf, hidepid)},
 	{"sandbox", "mount_template", parse_boolv, offsetof(struct ap_conf, mount_template)},
 	/* isolate's spelling of cgroup keys, accepted at top level */

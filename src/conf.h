@@ -27,6 +27,18 @@ struct ap_limits {
 	uint64_t extra_ms;
 };
 
+/*
+ * [sandbox] landlock: what a sandboxed mode does when this kernel's Landlock
+ * cannot give the box its domain (doc/design.md says why auto is the default).
+ */
+enum ll_policy {
+	LL_POLICY_AUTO = 0, /* refuse only where Landlock is the box's one wall (code-only
+			       started by an ordinary user); elsewhere run with what exists */
+	LL_POLICY_REQUIRE,  /* refuse every sandboxed run without ABI >= 6 (files, TCP, scopes) */
+	LL_POLICY_OPTIONAL, /* run with what exists, never refuse */
+	LL_POLICY_OFF,	    /* make no domain (debugging; the meta file says so) */
+};
+
 struct ap_conf {
 	char *file; /* the file loaded, or NULL */
 	char *box_root;
@@ -45,6 +57,7 @@ struct ap_conf {
 	char *path;	   /* PATH given to the program */
 	uint64_t tmp_size; /* bytes of the private /tmp */
 	bool seccomp;
+	enum ll_policy landlock; /* when a sandboxed mode may run without (all of) Landlock */
 	bool hidepid;
 	bool mount_template; /* runs of the process modes start in box_root's template (template.h)
 			      */

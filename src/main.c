@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -22,6 +23,7 @@
 #include "compat.h"
 #include "conf.h"
 #include "err.h"
+#include "landlock.h"
 #include "meta.h"
 #include "plan.h"
 #include "prepare.h"
@@ -305,6 +307,29 @@ log_plan(const struct box *b, const struct cg *cg, const struct run_plan *p)
 	}
 }
 
+/* What the meta file says of the run's Landlock domain (sandboxed modes only). */
+static void
+meta_landlock(struct meta *m, const struct run_plan *p, const struct ap_conf *c)
+{
+	static char abi[16];
+
+	if (!(p->plan_flags & PLAN_LANDLOCK))
+		return;
+	if (c->landlock == LL_POLICY_OFF) {
+		m->landlock = "off";
+		return;
+	}
+	if (!p->landlock.n) {
+		m->landlock = "none";
+		return;
+	}
+	(void) snprintf(abi, sizeof(abi), "%d", p->landlock_abi);
+	m->landlock = abi;
+	landlock_features_format(landlock_features(p->landlock_abi) &
+					 (p->landlock.deny_tcp ? ~0U : ~(unsigned) LL_HAS_TCP),
+				 m->landlock_features, sizeof(m->landlock_features));
+}
+
 static int
 cmd_run(struct ctx *x)
 {
@@ -354,6 +379,7 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	log_plan(&b, &cg, &ps.run);
+	meta_landlock(&m, &ps.run, &x->c);
 	TIMELINE("run: plan built");
 	r = prepare_run(&pr, &ps.run, &x->c, &x->e);
 	if (r < 0)
@@ -421,6 +447,14 @@ main(int argc, char **argv)
 	const char *cfg;
 	int r, status = -1;
 
+	/*
+	 * Nothing running as our uid (a box of an ordinary user's, say) may
+	 * read our environment or memory, or ptrace us: /proc/self is root's.
+	 * An ordinary user writes the id maps of its proxy as their owner,
+	 * which needs us dumpable until then (start_box() clears it after).
+	 */
+	if (geteuid() == 0)
+		(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&x, 0, sizeof(x));
 	if (compat_detect(argc, argv)) {
 		r = compat_parse(argc, argv, &x.o, &x.e);

@@ -38,6 +38,13 @@ struct meta {
 	bool cg_oom_killed;
 	char message[300];
 	const char *mode; /* mode name */
+	/*
+	 * The run's Landlock domain: its ABI, or 0 when the run had none
+	 * (landlock names why: "none", "off"), and what it enforced
+	 * (landlock_features_format()).  Not written when landlock is NULL.
+	 */
+	const char *landlock;
+	char landlock_features[96];
 	int box_id;
 	bool isolate_text; /* messages and keys exactly as isolate writes them */
 };

@@ -20,7 +20,8 @@
 	 CLONE_NEWCGROUP | CLONE_NEWNET)
 
 /* Hardening shared by every mode that claims to sandbox something. */
-#define PLAN_HARDEN (PLAN_DROP_CAPS | PLAN_NO_NEW_PRIVS | PLAN_SECCOMP | PLAN_BOX_UID)
+#define PLAN_HARDEN \
+	(PLAN_DROP_CAPS | PLAN_NO_NEW_PRIVS | PLAN_SECCOMP | PLAN_BOX_UID | PLAN_LANDLOCK)
 
 static const struct mode_desc modes[AP_MODE_COUNT] = {
 	[AP_MODE_UNSANDBOXED] = {"unsandboxed", "UNSANDBOXED", AP_MODE_UNSANDBOXED, 0, 0,

@@ -24,6 +24,8 @@ enum {
 	PLAN_SECCOMP = 1 << 3, /* load the default filter (unless --seccomp=off) */
 	PLAN_BOX_UID = 1 << 4, /* run as the box uid/gid */
 	PLAN_USERNS = 1 << 5,  /* in a user namespace mapping the box ids */
+	PLAN_LANDLOCK =
+		1 << 6, /* a Landlock domain from the box's rules (conf's landlock policy) */
 };
 
 struct mode_desc {

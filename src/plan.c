@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "err.h"
+#include "landlock.h"
 #include "mode.h"
 #include "util.h"
 
@@ -225,6 +226,154 @@ caller_rules_allow(const struct ap_opts *o, const struct ap_conf *c, bool *may_c
 	}
 }
 
+/* ---- the Landlock domain: the same rules, as the proxy sees their paths ---- */
+
+static void
+ll_put(struct plan_store *ps, const char *path, unsigned access, bool maybe)
+{
+	ps->ll = xrealloc(ps->ll, (ps->nll + 1) * sizeof(*ps->ll));
+	ps->ll[ps->nll++] = (struct landlock_rule){xstrdup(path), access, maybe};
+}
+
+/* The device nodes a box may write (a rule on /dev grants reading only). */
+static void
+ll_dev_nodes(struct plan_store *ps, const char *dev)
+{
+	static const char *const writable[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(writable); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dev, writable[i]);
+		ll_put(ps, p, LL_READ | LL_WRITE | LL_DEV, true);
+	}
+}
+
+/* A directory rule as a Landlock rule on path (its inside or, in code-only, its source). */
+static void
+ll_from_rule(struct plan_store *ps, const struct dir_rule *r, const char *path)
+{
+	unsigned acc = LL_READ;
+
+	if (r->flags & RULE_SYMLINK)
+		return; /* the link's target has a rule of its own */
+	if (!(r->flags & (RULE_NOEXEC | RULE_FS)))
+		acc |= LL_EXEC;
+	if (r->flags & (RULE_RW | RULE_TMP))
+		acc |= LL_WRITE;
+	if (r->flags & (RULE_DEV | RULE_MINIDEV)) {
+		acc |= LL_DEV;
+		if (strcmp(r->inside, "/dev") == 0 && !(r->flags & RULE_RW))
+			ll_dev_nodes(ps, path);
+	}
+	ll_put(ps, path, acc, r->flags & RULE_MAYBE);
+}
+
+/*
+ * code-only has no root of its own: the program sees the host's paths.  It
+ * may execute and read the system directories, read the etc_files and /proc
+ * (Landlock's ptrace rule keeps every process outside the box out of reach
+ * there), use the usual device nodes, write its box directory, and reach
+ * the sources of --engine, --code and --dir at their own paths.
+ */
+static void
+ll_code_only(struct plan_store *ps, const struct ap_conf *c, const struct box *b)
+{
+	static const char *const sys[] = {"/usr",   "/bin",   "/sbin",	"/lib",
+					  "/lib64", "/lib32", "/libx32"};
+	cleanup_free char *etc = xstrdup(c->etc_files);
+	cleanup_free char **names = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sys); i++)
+		ll_put(ps, sys[i], LL_READ | LL_EXEC, true);
+	names = etc_names(etc, &n);
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("/etc/%s", names[i]);
+		ll_put(ps, p, LL_READ, true);
+	}
+	ll_put(ps, "/proc", LL_READ, false);
+	ll_dev_nodes(ps, "/dev");
+	ll_put(ps, b->work, LL_READ | LL_WRITE | LL_EXEC, false);
+	for (size_t i = 0; i < ps->rules.n; i++)
+		ll_from_rule(ps, &ps->rules.v[i], ps->rules.v[i].outside);
+}
+
+/*
+ * Decide the run's Landlock domain by the mode, the kernel's ABI and the
+ * configuration's policy; a run that may not go without it is refused here.
+ */
+static int
+landlock_plan(struct plan_store *ps, const struct ap_conf *c, const struct box *b,
+	      const struct mode_desc *md, bool newroot, struct ap_err *e)
+{
+	struct run_plan *p = &ps->run;
+	struct landlock_info li;
+	bool only_wall = !(md->plan_flags & PLAN_USERNS) && b->rootless;
+
+	if (!(md->plan_flags & PLAN_LANDLOCK) || c->landlock == LL_POLICY_OFF)
+		return 0;
+	landlock_probe(&li);
+	if (li.abi < 1 && c->landlock != LL_POLICY_OPTIONAL &&
+	    (only_wall || c->landlock == LL_POLICY_REQUIRE))
+		return ap_err_set(e, li.err,
+				  "%s needs Landlock, which this kernel does not give (landlock = "
+				  "optional in the configuration runs without it)",
+				  md->name);
+	if (li.abi >= 1 && li.abi < 6 && c->landlock == LL_POLICY_REQUIRE)
+		return ap_err_set(e, 0,
+				  "landlock = require: this kernel's Landlock ABI is %d; scoping "
+				  "signals and abstract sockets needs 6",
+				  li.abi);
+	if (li.abi < 1)
+		return 0;
+	p->landlock_abi = li.abi;
+	if (newroot) {
+		for (size_t i = 0; i < ps->rules.n; i++)
+			ll_from_rule(ps, &ps->rules.v[i], ps->rules.v[i].inside);
+	} else {
+		ll_code_only(ps, c, b);
+	}
+	p->landlock.rules = ps->ll;
+	p->landlock.n = ps->nll;
+	p->landlock.deny_tcp = p->no_sockets;
+	p->landlock.scope = true;
+	return 0;
+}
+
+/*
+ * code-only: --engine, --code and --dir grant their sources, at their own
+ * paths (there is no root to bind them into).  Only binds of host paths.
+ */
+static int
+code_only_rules(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+		struct ap_err *e)
+{
+	if (o->no_default_dirs)
+		return ap_err_set(e, 0, "--no-default-dirs needs a mode with its own root");
+	if (o->engine_dir)
+		rules_put(&ps->rules, o->engine_dir, o->engine_dir, 0);
+	if (o->code_dir)
+		rules_put(&ps->rules, o->code_dir, o->code_dir, 0);
+	for (size_t i = 0; i < o->ndir_specs; i++) {
+		struct dir_rule r = {0};
+		bool del;
+		int ret = rules_parse(o->dir_specs[i], &r, &del, e);
+
+		if (ret < 0)
+			return ap_err_prefix(e, "--dir");
+		if (del || !r.outside || (r.flags & (RULE_FS | RULE_TMP)) || r.outside[0] != '/') {
+			rules_free_rule(&r);
+			return ap_err_set(e, 0,
+					  "--dir \"%s\": code-only grants host directories only "
+					  "(no filesystems, tmp or deletions)",
+					  o->dir_specs[i]);
+		}
+		rules_put(&ps->rules, r.outside, r.outside, r.flags);
+		rules_free_rule(&r);
+	}
+	(void) c;
+	return 0;
+}
+
 static void
 env_set(struct plan_store *ps, const char *name, const char *value)
 {
@@ -343,10 +492,14 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		p->mounts.rules = &ps->rules;
 		p->mounts.tmp_size = c->tmp_size;
 		p->mounts.hidepid = c->hidepid;
+	} else if ((md->plan_flags & PLAN_LANDLOCK) && c->landlock != LL_POLICY_OFF) {
+		r = code_only_rules(ps, o, c, e);
+		if (r < 0)
+			return r;
 	} else if (o->engine_dir || o->code_dir || o->ndir_specs || o->no_default_dirs) {
 		return ap_err_set(e, 0,
 				  "--engine, --code and --dir need a mode with its own root "
-				  "(process or code-and-process), not %s",
+				  "or a Landlock domain, not %s",
 				  md->name);
 	}
 
@@ -372,6 +525,16 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 
 	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
 			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));
+	/*
+	 * Without a network namespace of its own, a sandboxed box without
+	 * --share-net gets no sockets: what it could reach would be the host's.
+	 * Socket pairs and pipes stay.
+	 */
+	p->no_sockets =
+		(md->plan_flags & PLAN_SECCOMP) && !(md->ns_flags & CLONE_NEWNET) && !o->share_net;
+	r = landlock_plan(ps, c, b, md, newroot, e);
+	if (r < 0)
+		return r;
 
 	/*
 	 * Limits the host cannot enforce are refused, never silently dropped.
@@ -402,6 +565,9 @@ void
 plan_free(struct plan_store *ps)
 {
 	rules_free(&ps->rules);
+	for (size_t i = 0; i < ps->nll; i++)
+		free((char *) ps->ll[i].path);
+	free(ps->ll);
 	for (size_t i = 0; i < ps->nenv; i++)
 		free(ps->envp[i]);
 	free(ps->envp);

@@ -18,6 +18,8 @@ struct cg;
 struct plan_store {
 	struct run_plan run;
 	struct dir_rules rules;
+	struct landlock_rule *ll; /* the run's Landlock rules (paths owned) */
+	size_t nll;
 	char **envp;
 	size_t nenv;
 	char *hostname;

@@ -67,6 +67,8 @@ prepare_run(struct prepared *pr, const struct run_plan *p, const struct ap_conf 
 			return ap_err_prefix(e, "seccomp");
 		TIMELINE("run: seccomp filter read");
 	}
+	if (p->no_sockets && (r = ap_seccomp_build_no_sockets(&pr->no_sockets, e)) < 0)
+		return ap_err_prefix(e, "seccomp");
 	if (p->plan_flags & PLAN_NEW_ROOT) {
 		r = cache_make_newroot(b, e);
 		if (r < 0)
@@ -89,8 +91,8 @@ prepare_release(struct prepared *pr, const struct box *b, bool started)
 	if (pr->netns_fd >= 0)
 		(void) close(pr->netns_fd);
 	template_run_free(&pr->tpl);
-	if (pr->filter)
-		ap_seccomp_free(pr->filter);
+	ap_seccomp_free(pr->filter);
+	ap_seccomp_free(pr->no_sockets);
 	memset(pr, 0, sizeof(*pr));
 	pr->netns_fd = -1;
 	pr->tpl.fd = -1;

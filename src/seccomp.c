@@ -441,6 +441,35 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 }
 
 int
+ap_seccomp_build_no_sockets(struct seccomp_filter **out, struct ap_err *e)
+{
+	cleanup_scmp struct scmp s = {0};
+	int nr, r;
+
+	*out = NULL;
+	r = load_libseccomp(&s, e);
+	if (r < 0)
+		return r;
+	s.ctx = s.init(SCMP_ACT_ALLOW);
+	if (!s.ctx)
+		return ap_err_set(e, ENOMEM, "cannot create the seccomp filter");
+	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot configure the seccomp filter");
+	/* socketcall and 32-bit socket() are another ABI's: killed, as by the default filter. */
+	r = set_badarch(&s, e);
+	if (r < 0)
+		return r;
+	nr = resolve(&s, "socket");
+	if (nr < 0)
+		return ap_err_set(e, ENOSYS, "libseccomp does not know socket()");
+	r = s.rule_add(s.ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot add the seccomp rule for socket");
+	return export_filter(&s, out, e);
+}
+
+int
 ap_seccomp_load(const struct seccomp_filter *f, struct ap_err *e)
 {
 	/*

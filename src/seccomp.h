@@ -46,6 +46,13 @@ struct seccomp_filter; /* opaque: a compiled BPF program */
  */
 int ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e);
 /*
+ * The filter of a box without a network of its own: socket() fails with
+ * EACCES, whatever the family (a unix socket could connect to any pathname
+ * or abstract socket of the host); socketpair() and pipes still work.  A
+ * foreign ABI kills, as in the default filter.  0 or -errno.
+ */
+int ap_seccomp_build_no_sockets(struct seccomp_filter **out, struct ap_err *e);
+/*
  * Load the filter into the calling thread (inside process, last step before
  * execve()).  The caller sets PR_SET_NO_NEW_PRIVS first (without it and
  * without CAP_SYS_ADMIN the kernel refuses: -EACCES).  One prctl(), no

@@ -83,6 +83,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
+#include "landlock.h"
 #include "limit.h"
 #include "mode.h"
 #include "ns.h"
@@ -182,7 +183,7 @@ reset_signals(void)
 }
 
 static void
-inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
+inside(const struct run_plan *p, const struct prepared *pr, int ll_fd, int report_fd)
 {
 	struct ap_err e = {0};
 	sigset_t none;
@@ -241,6 +242,9 @@ inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
 	}
 	/* The program dies with its parent; set after the id switch, which clears it. */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Landlock after no_new_privs (which it needs) and with no capability left. */
+	if (ll_fd >= 0 && landlock_enforce(ll_fd, &e) < 0)
+		ap_child_fail(report_fd, &e);
 	/*
 	 * Every fd above 2 is closed by execve (CLOEXEC rather than closing now,
 	 * so the report pipe still carries an execve failure).
@@ -252,6 +256,8 @@ inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
 	/* seccomp last: everything above needs syscalls the filter refuses. */
 	TIMELINE("I: ids, caps, rlimits");
 	if (pr->filter && (r = ap_seccomp_load(pr->filter, &e)) < 0)
+		ap_child_fail(report_fd, &e);
+	if (pr->no_sockets && (r = ap_seccomp_load(pr->no_sockets, &e)) < 0)
 		ap_child_fail(report_fd, &e);
 
 	TIMELINE("I: seccomp loaded, execve");
@@ -293,6 +299,7 @@ kill_tree(pid_t self)
 struct inside_args {
 	const struct run_plan *p;
 	const struct prepared *pr;
+	int ll_fd;
 	int report_fd;
 };
 
@@ -301,7 +308,7 @@ inside_entry(void *arg)
 {
 	const struct inside_args *a = arg;
 
-	inside(a->p, a->pr, a->report_fd);
+	inside(a->p, a->pr, a->ll_fd, a->report_fd);
 	return AP_EXIT_FAIL; /* not reached: inside() execs or exits */
 }
 
@@ -321,16 +328,16 @@ inside_entry(void *arg)
  * AddressSanitizer does not follow a stack switch it did not see: fork().
  */
 static pid_t
-start_inside(const struct run_plan *p, const struct prepared *pr, int report_fd)
+start_inside(const struct run_plan *p, const struct prepared *pr, int ll_fd, int report_fd)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	pid_t child = fork();
 
 	if (child == 0)
-		inside(p, pr, report_fd);
+		inside(p, pr, ll_fd, report_fd);
 	return child;
 #else
-	struct inside_args a = {.p = p, .pr = pr, .report_fd = report_fd};
+	struct inside_args a = {.p = p, .pr = pr, .ll_fd = ll_fd, .report_fd = report_fd};
 	char *stack = mmap(NULL, INSIDE_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	pid_t child;
@@ -361,6 +368,14 @@ proxy_setup(const struct run_plan *p, const struct prepared *pr, int sync_fd, in
 
 	/* The box dies with apbox.  Checked again by the sync read (EOF: keeper gone). */
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/*
+	 * A session and process group of the box's own: nothing inside can
+	 * signal the caller's group (kill(0), kill(-pgid)) or its terminal's.
+	 */
+	if (setsid() < 0) {
+		(void) ap_err_set(&e, errno, "cannot start a session");
+		ap_child_fail(report_fd, &e);
+	}
 	/*
 	 * The box lock is apbox's: when apbox is killed, cleanup must get it at
 	 * once (and kill the box through its cgroup), not only once we have
@@ -509,14 +524,21 @@ proxy(const struct run_plan *p, const struct prepared *pr, int sync_fd, int repo
       struct cg_entry *en)
 {
 	struct ap_err e = {0};
+	int ll_fd = -1;
 	pid_t child;
 
 	proxy_setup(p, pr, sync_fd, report_fd, en);
-	child = start_inside(p, pr, report_fd);
+	/* The box's paths as the program will see them exist only now. */
+	if (p->landlock.n && (ll_fd = landlock_prepare(&p->landlock, p->landlock_abi, &e)) < 0)
+		ap_child_fail(report_fd, &e);
+	TIMELINE("P: landlock ruleset");
+	child = start_inside(p, pr, ll_fd, report_fd);
 	if (child < 0) {
 		(void) ap_err_set(&e, errno, "cannot fork the program");
 		ap_child_fail(report_fd, &e);
 	}
+	if (ll_fd >= 0)
+		(void) close(ll_fd);
 	proxy_drop(p);
 	proxy_supervise(p, child, report_fd);
 }
@@ -782,6 +804,8 @@ start_box(struct run *r, struct ap_err *e)
 		if (ret < 0)
 			return ret;
 	}
+	/* The maps of a child are written as its owner: only now, no ptrace of us (main.c). */
+	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	TIMELINE("run: id maps written");
 	ret = release(r, '1', e);
 	/*

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "meta.h"
+#include "landlock.h"
 #include "mounts.h"
 
 struct ap_err;
@@ -39,6 +40,14 @@ struct run_plan {
 	/* isolate-compatible: stdio paths opened inside, after the id switch */
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
 	bool want_seccomp; /* load the seccomp filter (prepare.c gets it) */
+	bool no_sockets;   /* no socket() at all (code-only without --share-net) */
+	/*
+	 * The Landlock domain the proxy makes (landlock.rules.n > 0) just before
+	 * it forks the program, from paths as the proxy then sees them (the new
+	 * root's in the process modes), and the program enforces.
+	 */
+	struct landlock_plan landlock;
+	int landlock_abi; /* the kernel's ABI, 0: none (then landlock.n is 0) */
 	bool rootless;
 	uid_t uid; /* ids the program runs as (inside view) */
 	gid_t gid;
