@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "err.h"
 #include "mounts.h"
+#include "ns.h"
 #include "cache.h"
 #include "util.h"
 
@@ -254,7 +255,7 @@ static int
 wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 {
 	char name[16];
-	int r = mounts_unpin_ns(b->netns, e);
+	int r = ns_unpin(b->netns, e);
 
 	if (r < 0)
 		return r;

@@ -23,6 +23,7 @@
 #include "box.h"
 #include "conf.h"
 #include "err.h"
+#include "landlock.h"
 #include "ns.h"
 #include "seccomp.h"
 #include "template.h"
@@ -341,13 +342,34 @@ cache_has_dev(const struct box *b)
 	return !b->rootless && lstat(b->dev, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }
 
+bool
+cache_trusted(const struct ap_conf *c)
+{
+	struct landlock_info li;
+
+	if (geteuid() == 0)
+		return true;
+	if (c->landlock == LL_POLICY_OFF)
+		return false;
+	landlock_probe(&li);
+	return li.abi >= 1;
+}
+
 struct seccomp_filter *
 cache_seccomp_read(const struct ap_conf *c)
 {
-	cleanup_close int dfd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int dfd = -1;
 	struct seccomp_filter *f = NULL;
+	struct stat st;
 
-	if (dfd < 0 || ap_seccomp_read(&f, dfd, SECCOMP_CACHE) < 0)
+	if (!cache_trusted(c))
+		return NULL;
+	dfd = open(c->lock_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Ours, and nobody else's to write. */
+	if (dfd < 0 || fstatat(dfd, SECCOMP_CACHE, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return NULL;
+	if (ap_seccomp_read(&f, dfd, SECCOMP_CACHE) < 0)
 		return NULL;
 	return f;
 }
@@ -359,7 +381,7 @@ cache_seccomp_save(const struct ap_conf *c)
 	cleanup_close int fd = -1;
 	struct ap_err e;
 
-	if (f) {
+	if (f || !cache_trusted(c)) {
 		ap_seccomp_free(f);
 		return;
 	}

@@ -76,6 +76,14 @@ bool cache_has_dev(const struct box *b);
  * The compiled seccomp filter of lock_root, when it can be trusted (see
  * cache.c), else NULL.  Never fails: the caller compiles it instead.
  */
+/*
+ * May apbox trust what box_root's and lock_root's caches hold, i.e. could no
+ * box have written them?  A root caller's boxes each have a uid of their
+ * own; an ordinary user's share its uid, and only their Landlock domain
+ * keeps them out of box_root and lock_root: without one (none in this
+ * kernel, or landlock = off) the caches are neither read nor written.
+ */
+bool cache_trusted(const struct ap_conf *c);
 struct seccomp_filter *cache_seccomp_read(const struct ap_conf *c);
 /* init: compile the filter into lock_root when it is not there (a failure only costs speed). */
 void cache_seccomp_save(const struct ap_conf *c);

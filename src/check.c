@@ -29,6 +29,8 @@
 #include "cgroup.h"
 #include "conf.h"
 #include "err.h"
+#include "landlock.h"
+#include "plan.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -48,7 +50,10 @@ struct report {
 	unsigned cg_have;
 	bool cg_writable;
 	char cg_where[200];
+	struct landlock_info ll; /* the kernel's answer, ll.abi 0 when a domain failed */
+	struct finding landlock; /* a real domain, made and enforced in a child */
 	struct finding mode[AP_MODE_COUNT];
+	char has[AP_MODE_COUNT][160], lacks[AP_MODE_COUNT][160]; /* protections, comma-separated */
 };
 
 /*
@@ -100,6 +105,38 @@ probe_ns(bool want_proc, const char **step)
 	return err;
 }
 
+/*
+ * In a child: a real domain (one rule, the scopes this ABI has), enforced
+ * after no_new_privs, as a run does; a seccomp profile may allow the probe
+ * and refuse the rest.  Returns 0 or the errno of the step that failed.
+ */
+static int
+probe_landlock(int abi)
+{
+	const struct landlock_rule rule = {"/", LL_READ, false};
+	const struct landlock_plan lp = {&rule, 1, true, true};
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		struct ap_err e;
+		int fd;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(errno & 0xff);
+		fd = landlock_prepare(&lp, abi, &e);
+		if (fd < 0)
+			_exit(-fd & 0xff);
+		_exit(landlock_enforce(fd, &e) < 0 ? e.errnum & 0xff : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EIO;
+}
+
 static void fill_why(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
@@ -111,6 +148,55 @@ fill_why(struct finding *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void) vsnprintf(f->why, sizeof(f->why), fmt, ap);
 	va_end(ap);
+}
+
+static void
+add_word(char *list, size_t len, const char *w)
+{
+	size_t n = strlen(list);
+
+	(void) snprintf(list + n, len - n, "%s%s", n ? "," : "", w);
+}
+
+/*
+ * What mode md needs of this host and caller, from its plan flags, and which
+ * protections a box of it gets here: mode.c is the one place that knows
+ * what each mode asks for.
+ */
+static void
+mode_verdict(struct report *r, const struct ap_conf *c, const struct mode_desc *md)
+{
+	struct finding *f = &r->mode[md->mode];
+	char *has = r->has[md->mode], *lacks = r->lacks[md->mode];
+	unsigned pf = md->plan_flags, ll = landlock_features(r->ll.abi);
+	bool limits = (r->cg_have & CG_MEMORY) && r->cg_writable;
+	struct ap_err e = {0};
+
+	f->ok = true;
+	if ((pf & PLAN_USERNS) && !r->userns.ok)
+		*f = r->userns;
+	else if ((pf & PLAN_NEW_ROOT) && !r->proc.ok)
+		*f = r->proc;
+	else if ((pf & PLAN_SECCOMP) && !r->seccomp.ok)
+		*f = r->seccomp;
+	else if (plan_landlock_verdict(c, md, !r->root, &r->ll, &e) < 0)
+		fill_why(f, "%s", e.msg);
+	add_word(has, sizeof(r->has[0]), "session");
+	add_word(limits ? has : lacks, sizeof(r->has[0]), "cgroup-limits");
+	if (!pf)
+		return;
+	add_word(r->root || (pf & PLAN_USERNS) ? has : lacks, sizeof(r->has[0]), "own-uid");
+	if (pf & PLAN_USERNS)
+		add_word(has, sizeof(r->has[0]), "namespaces");
+	add_word(r->seccomp.ok ? has : lacks, sizeof(r->has[0]), "seccomp");
+	if (c->landlock == LL_POLICY_OFF) {
+		add_word(lacks, sizeof(r->has[0]), "landlock(off)");
+		return;
+	}
+	add_word(ll & LL_HAS_FS ? has : lacks, sizeof(r->has[0]), "landlock-fs");
+	add_word(ll & LL_HAS_SCOPE ? has : lacks, sizeof(r->has[0]), "landlock-scope");
+	if (!(md->ns_flags & CLONE_NEWNET))
+		add_word(ll & LL_HAS_TCP ? has : lacks, sizeof(r->has[0]), "landlock-tcp");
 }
 
 static void
@@ -177,19 +263,21 @@ gather(struct report *r, const struct ap_conf *c)
 	}
 	cg_free(&cg);
 
-	/* Per mode: what it needs. */
-	r->mode[AP_MODE_UNSANDBOXED].ok = true;
-	r->mode[AP_MODE_CODE_ONLY] = r->seccomp;
-	if (r->seccomp.ok && !r->root)
-		r->mode[AP_MODE_CODE_ONLY].ok = true; /* runs as the caller: no per-box uid */
-	for (int m = AP_MODE_PROCESS; m <= AP_MODE_CODE_AND_PROCESS; m++) {
-		if (!r->userns.ok)
-			r->mode[m] = r->userns;
-		else if (!r->proc.ok)
-			r->mode[m] = r->proc;
-		else
-			r->mode[m] = r->seccomp;
-	}
+	landlock_probe(&r->ll);
+	r->landlock.ok = r->ll.abi >= 1;
+	if (!r->landlock.ok)
+		fill_why(&r->landlock, "%s",
+			 r->ll.err == ENOSYS	   ? "not in this kernel (ENOSYS)"
+			 : r->ll.err == EOPNOTSUPP ? "built but disabled at boot (EOPNOTSUPP: add "
+						     "landlock to the lsm= list)"
+						   : strerror(r->ll.err));
+	else if ((err = probe_landlock(r->ll.abi)) != 0)
+		fill_why(&r->landlock, "ABI %d answers, but a domain cannot be enforced: %s",
+			 r->ll.abi, strerror(err));
+	if (!r->landlock.ok)
+		r->ll.abi = 0;
+	for (int m = 0; m < AP_MODE_COUNT; m++)
+		mode_verdict(r, c, mode_desc((enum ap_mode) m));
 }
 
 static const char *
@@ -220,11 +308,25 @@ json_str(const char *s)
 	(void) putchar('"');
 }
 
+/* A comma-separated list as a JSON array of strings. */
+static void
+json_list(const char *list)
+{
+	(void) putchar('[');
+	for (const char *w = list; *w;) {
+		size_t n = strcspn(w, ",");
+		(void) printf("%s\"%.*s\"", w == list ? "" : ",", (int) n, w);
+		w += n + (w[n] == ',');
+	}
+	(void) putchar(']');
+}
+
 static void
 print_json(const struct report *r, enum ap_mode def)
 {
-	char ctl[64];
+	char ctl[64], feats[96];
 
+	landlock_features_format(landlock_features(r->ll.abi), feats, sizeof(feats));
 	(void) printf("{\"root\":%s,\"cap_sys_admin\":%s,\"max_user_namespaces\":%ld,",
 		      r->root ? "true" : "false", r->cap_sys_admin ? "true" : "false",
 		      r->max_userns);
@@ -233,6 +335,12 @@ print_json(const struct report *r, enum ap_mode def)
 	json_str(controllers(r->cg_have, ctl, sizeof(ctl)));
 	(void) printf(",\"writable\":%s,\"path\":", r->cg_writable ? "true" : "false");
 	json_str(r->cg_where);
+	(void) printf("},\"landlock\":{\"abi\":%d,\"ok\":%s,\"features\":\"%s\"", r->ll.abi,
+		      r->landlock.ok ? "true" : "false", feats);
+	if (!r->landlock.ok) {
+		(void) printf(",\"why\":");
+		json_str(r->landlock.why);
+	}
 	(void) printf("},\"default_mode\":\"%s\",\"modes\":{", mode_name(def));
 	for (int m = 0; m < AP_MODE_COUNT; m++) {
 		(void) printf("%s\"%s\":{\"ok\":%s", m ? "," : "", mode_name((enum ap_mode) m),
@@ -241,6 +349,10 @@ print_json(const struct report *r, enum ap_mode def)
 			(void) printf(",\"why\":");
 			json_str(r->mode[m].why);
 		}
+		(void) printf(",\"has\":");
+		json_list(r->has[m]);
+		(void) printf(",\"lacks\":");
+		json_list(r->lacks[m]);
 		(void) putchar('}');
 	}
 	(void) printf("}}\n");
@@ -249,7 +361,7 @@ print_json(const struct report *r, enum ap_mode def)
 static void
 print_text(const struct report *r, enum ap_mode def)
 {
-	char ctl[64];
+	char ctl[64], feats[96];
 	bool limits = (r->cg_have & CG_MEMORY) && r->cg_writable;
 
 	(void) printf("caller:   %s%s\n", r->root ? "root" : "an ordinary user",
@@ -266,14 +378,22 @@ print_text(const struct report *r, enum ap_mode def)
 			"cgroup with the memory and pids controllers, or run as root)\n");
 	(void) printf("seccomp:  %s\n", r->seccomp.ok ? "available" : r->seccomp.why);
 	(void) printf("user namespaces: %s\n", r->userns.ok ? "available" : r->userns.why);
+	landlock_features_format(landlock_features(r->ll.abi), feats, sizeof(feats));
+	if (r->landlock.ok)
+		(void) printf("landlock: ABI %d (%s)\n", r->ll.abi, feats);
+	else
+		(void) printf("landlock: %s\n", r->landlock.why);
 	for (int m = 0; m < AP_MODE_COUNT; m++) {
 		const struct mode_desc *d = mode_desc((enum ap_mode) m);
 		(void) printf("%-17s %-3s %s%s%s\n", d->name, r->mode[m].ok ? "yes" : "no",
 			      r->mode[m].ok ? d->summary : r->mode[m].why,
 			      m == (int) def ? "  [default]" : "",
-			      r->mode[m].ok && m == AP_MODE_CODE_ONLY && !r->root
+			      r->mode[m].ok && !r->root && !(d->plan_flags & PLAN_USERNS) &&
+					      d->plan_flags
 				      ? " (as the caller: boxes share one uid)"
 				      : "");
+		if (r->lacks[m][0])
+			(void) printf("%-21s lacks: %s\n", "", r->lacks[m]);
 	}
 }
 

@@ -26,11 +26,13 @@
 static const struct mode_desc modes[AP_MODE_COUNT] = {
 	[AP_MODE_UNSANDBOXED] = {"unsandboxed", "UNSANDBOXED", AP_MODE_UNSANDBOXED, 0, 0,
 				 "no isolation: host filesystem, clean environment, limits only"},
-	[AP_MODE_CODE_ONLY] = {"code-only", "SANDBOX_CODE_ONLY", AP_MODE_CODE_ONLY, 0, PLAN_HARDEN,
-			       "no namespaces; no capabilities, no_new_privs, seccomp, box uid"},
-	[AP_MODE_PROCESS] = {"process", "SANDBOX_PROCESS", AP_MODE_PROCESS, NS_BOX,
-			     PLAN_HARDEN | PLAN_NEW_ROOT | PLAN_USERNS,
-			     "namespaces, read-only root from binds, no capabilities, seccomp"},
+	[AP_MODE_CODE_ONLY] =
+		{"code-only", "SANDBOX_CODE_ONLY", AP_MODE_CODE_ONLY, 0, PLAN_HARDEN,
+		 "no namespaces; Landlock, no capabilities, no_new_privs, seccomp, box uid"},
+	[AP_MODE_PROCESS] =
+		{"process", "SANDBOX_PROCESS", AP_MODE_PROCESS, NS_BOX,
+		 PLAN_HARDEN | PLAN_NEW_ROOT | PLAN_USERNS,
+		 "namespaces, read-only root from binds, Landlock, no capabilities, seccomp"},
 	[AP_MODE_CODE_AND_PROCESS] = {"code-and-process", "SANDBOX_CODE_AND_PROCESS",
 				      AP_MODE_CODE_AND_PROCESS, NS_BOX,
 				      PLAN_HARDEN | PLAN_NEW_ROOT | PLAN_USERNS,

@@ -100,6 +100,8 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 	cleanup_free char **names = etc_names(etc, &n);
 	cleanup_free char *dir = NULL;
 
+	if (!cache_trusted(c))
+		return 0; /* runs bind the host's files one by one */
 	return cache_sync_etc(b, c, names, n, NULL, &dir, e);
 }
 
@@ -124,7 +126,8 @@ etc_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b, bo
 	names = etc_names(etc, &n);
 	is_bind = xcalloc(n + 1, sizeof(*is_bind));
 	/* Refreshed here when a host file changed since init: the box sees today's /etc. */
-	copied = may_copy && n > 0 && cache_sync_etc(b, c, names, n, is_bind, &dir, &ce) == 0;
+	copied = may_copy && n > 0 && cache_trusted(c) &&
+		 cache_sync_etc(b, c, names, n, is_bind, &dir, &ce) == 0;
 	if (copied)
 		rules_put(rs, "/etc", dir, RULE_STATIC);
 	for (size_t i = 0; i < n; i++) {
@@ -297,36 +300,57 @@ ll_code_only(struct plan_store *ps, const struct ap_conf *c, const struct box *b
 		ll_from_rule(ps, &ps->rules.v[i], ps->rules.v[i].outside);
 }
 
+int
+plan_landlock_verdict(const struct ap_conf *c, const struct mode_desc *md, bool rootless,
+		      const struct landlock_info *li, struct ap_err *e)
+{
+	/* Started by an ordinary user, code-only has no other wall between boxes and caller. */
+	bool only_wall = !(md->plan_flags & PLAN_USERNS) && rootless;
+
+	if (!(md->plan_flags & PLAN_LANDLOCK) || c->landlock == LL_POLICY_OFF ||
+	    c->landlock == LL_POLICY_OPTIONAL)
+		return 0;
+	if (li->abi < 1 && (only_wall || c->landlock == LL_POLICY_REQUIRE))
+		return ap_err_set(e, li->err,
+				  "%s needs Landlock, which this kernel does not give (set "
+				  "landlock = optional in the configuration to run without it)",
+				  md->name);
+	if (li->abi >= 1 && li->abi < 6 && c->landlock == LL_POLICY_REQUIRE)
+		return ap_err_set(e, 0,
+				  "landlock = require, and this kernel's Landlock ABI is %d: "
+				  "scoping signals and abstract sockets needs 6 (Linux 6.12)",
+				  li->abi);
+	return 0;
+}
+
 /*
  * Decide the run's Landlock domain by the mode, the kernel's ABI and the
  * configuration's policy; a run that may not go without it is refused here.
  */
 static int
-landlock_plan(struct plan_store *ps, const struct ap_conf *c, const struct box *b,
-	      const struct mode_desc *md, bool newroot, struct ap_err *e)
+landlock_plan(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	      const struct box *b, const struct mode_desc *md, bool newroot, struct ap_err *e)
 {
 	struct run_plan *p = &ps->run;
 	struct landlock_info li;
-	bool only_wall = !(md->plan_flags & PLAN_USERNS) && b->rootless;
+	int r;
 
 	if (!(md->plan_flags & PLAN_LANDLOCK) || c->landlock == LL_POLICY_OFF)
 		return 0;
 	landlock_probe(&li);
-	if (li.abi < 1 && c->landlock != LL_POLICY_OPTIONAL &&
-	    (only_wall || c->landlock == LL_POLICY_REQUIRE))
-		return ap_err_set(e, li.err,
-				  "%s needs Landlock, which this kernel does not give (landlock = "
-				  "optional in the configuration runs without it)",
-				  md->name);
-	if (li.abi >= 1 && li.abi < 6 && c->landlock == LL_POLICY_REQUIRE)
-		return ap_err_set(e, 0,
-				  "landlock = require: this kernel's Landlock ABI is %d; scoping "
-				  "signals and abstract sockets needs 6",
-				  li.abi);
+	r = plan_landlock_verdict(c, md, b->rootless, &li, e);
+	if (r < 0)
+		return r;
 	if (li.abi < 1)
 		return 0;
 	p->landlock_abi = li.abi;
 	if (newroot) {
+		/*
+		 * The new root holds nothing but the rules' mount points: listing
+		 * and reading it (and so below it) takes nothing the binds do not
+		 * give; writing and executing stay per rule.
+		 */
+		ll_put(ps, "/", LL_READ, false);
 		for (size_t i = 0; i < ps->rules.n; i++)
 			ll_from_rule(ps, &ps->rules.v[i], ps->rules.v[i].inside);
 	} else {
@@ -334,7 +358,7 @@ landlock_plan(struct plan_store *ps, const struct ap_conf *c, const struct box *
 	}
 	p->landlock.rules = ps->ll;
 	p->landlock.n = ps->nll;
-	p->landlock.deny_tcp = p->no_sockets;
+	p->landlock.deny_tcp = !(md->ns_flags & CLONE_NEWNET) && !o->share_net;
 	p->landlock.scope = true;
 	return 0;
 }
@@ -528,11 +552,11 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	/*
 	 * Without a network namespace of its own, a sandboxed box without
 	 * --share-net gets no sockets: what it could reach would be the host's.
-	 * Socket pairs and pipes stay.
+	 * Socket pairs and pipes stay.  A filter like the others: --seccomp=off
+	 * turns it off too.
 	 */
-	p->no_sockets =
-		(md->plan_flags & PLAN_SECCOMP) && !(md->ns_flags & CLONE_NEWNET) && !o->share_net;
-	r = landlock_plan(ps, c, b, md, newroot, e);
+	p->no_sockets = p->want_seccomp && !(md->ns_flags & CLONE_NEWNET) && !o->share_net;
+	r = landlock_plan(ps, o, c, b, md, newroot, e);
 	if (r < 0)
 		return r;
 

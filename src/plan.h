@@ -12,6 +12,8 @@
 struct ap_conf;
 struct ap_err;
 struct ap_opts;
+struct landlock_info;
+struct mode_desc;
 struct box;
 struct cg;
 
@@ -34,6 +36,13 @@ void plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_lim
 int plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
 	       const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e);
 void plan_free(struct plan_store *ps);
+/*
+ * May a run of mode md, by a rootless caller or not, go with the Landlock
+ * this kernel gives (li), under the configuration's policy?  0, or -errno
+ * with e saying why not and what to change.  run and check both ask it.
+ */
+int plan_landlock_verdict(const struct ap_conf *c, const struct mode_desc *md, bool rootless,
+			  const struct landlock_info *li, struct ap_err *e);
 /*
  * init: make the boxes' copy of the etc_files (cache_sync_etc()) now, so
  * that runs only check it.  Returns 0 or -errno with e set.

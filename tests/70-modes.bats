@@ -107,7 +107,7 @@ teardown() { teardown_world; }
 @test "modes: --dir needs a mode with its own root" {
 	init_box --mode unsandboxed
 	run -125 "$APBOX" run -b "$BOX" --dir /data=/tmp -- /bin/true
-	assert_output --partial "process or code-and-process"
+	assert_output --partial "need a mode with its own root"
 }
 
 @test "modes: init caches the compiled filter; a damaged or foreign cache is not trusted" {

@@ -69,7 +69,8 @@ teardown() {
 }
 
 @test "escape: killing pid 1 from inside does nothing" {
-	run_box -- /bin/sh -c 'kill -9 1; kill -TERM 1; sleep 0.2; echo alive'
+	# refused (EPERM: outside the box's Landlock domain) or ignored by pid 1
+	run_box -- /bin/sh -c 'kill -9 1 2>/dev/null; kill -TERM 1 2>/dev/null; sleep 0.2; echo alive'
 	assert_success
 	assert_output alive
 }

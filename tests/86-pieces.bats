@@ -77,6 +77,12 @@ in_mode() {
 		MAIN=/root/common/engine.js
 		ENGINE_SEEN=/root/common
 		;;
+	code-only)
+		# no root of its own: the engine is granted (Landlock) at its own path
+		JOB_ARGS=(--engine "$PIECES_ENGINE" --env "AP_BASE_CODE_DIRECTORY=$PIECES_ENGINE/codes")
+		MAIN=$PIECES_ENGINE/engine.js
+		ENGINE_SEEN=$PIECES_ENGINE
+		;;
 	*)
 		JOB_ARGS=(--env "AP_BASE_CODE_DIRECTORY=$PIECES_ENGINE/codes")
 		MAIN=$PIECES_ENGINE/engine.js

@@ -103,14 +103,37 @@ no_lsan() {
 	env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"
 }
 
+# mode_of ARGS...: the value of the last --mode in ARGS (empty when none).
+mode_of() {
+	local m=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--mode) m=${2:-}; shift ;;
+		--mode=*) m=${1#--mode=} ;;
+		--) break ;;
+		esac
+		shift
+	done
+	echo "$m"
+}
+
 init_box() {
+	BOX_MODE=$(mode_of "$@")
 	"$APBOX" init -b "$BOX" "$@" >/dev/null
 }
 
 # run_box [apbox run options] -- PROGRAM ARGS: run in $BOX with the meta file at $META.
 # RUN_EXTRA holds options every run of the test file needs (e.g. the probes bind).
+# A code-only run reaches only what its Landlock domain grants: the probes
+# are granted (at their own path) when setup_probes made them.
 run_box() {
-	run "$APBOX" run -b "$BOX" --meta "$META" "${RUN_EXTRA[@]}" "$@"
+	local m grant=()
+	m=$(mode_of "$@")
+	[ -n "$m" ] || m=${BOX_MODE:-}
+	case $m in
+	code-only | SANDBOX_CODE_ONLY) [ -n "${PROBES:-}" ] && grant=(--dir "$PROBES") ;;
+	esac
+	run "$APBOX" run -b "$BOX" --meta "$META" "${grant[@]}" "${RUN_EXTRA[@]}" "$@"
 }
 
 # assert_meta KEY VALUE: the meta file has KEY:VALUE.
