@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$1
 shift
 
-PKGS="runc runsc python3"
+PKGS="runc crun runsc python3"
 if [ "$(id -u)" -eq 0 ] && [ "${CT_INSTALL:-1}" = 1 ]; then
 	missing=
 	for p in $PKGS; do

@@ -54,6 +54,19 @@ ALL_CAPS = [
     "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
     "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 ]
+# capability(7) numbers, in ALL_CAPS's order.
+ALL_CAPS_BITS = {c: i for i, c in enumerate([
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+    "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+    "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+    "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+])}
+assert set(ALL_CAPS_BITS) == set(ALL_CAPS)
 # The same list in Docker 20.10 oci/defaults.go, containerd 1.6 oci/spec.go and
 # the kubelet's procMount: Default.
 MASKED_PATHS = [
@@ -174,6 +187,20 @@ VARIANTS = [
 ]
 
 
+def host_caps(caps):
+    """The capabilities of caps that this host's bounding set holds.  A
+    runtime cannot give a container a capability its own caller lacks (runc:
+    "unable to apply caps"), and Docker's --privileged asks for every
+    capability the daemon has; a host that runs the suite in a container of
+    its own may lack some."""
+    try:
+        with open("/proc/self/status", encoding="utf-8") as f:
+            bnd = next(int(ln.split()[1], 16) for ln in f if ln.startswith("CapBnd:"))
+    except (OSError, StopIteration, ValueError):
+        return list(caps)
+    return [c for c in caps if bnd >> ALL_CAPS_BITS[c] & 1]
+
+
 def variant(name):
     for v in VARIANTS:
         if v["name"] == name:
@@ -181,8 +208,9 @@ def variant(name):
     raise KeyError(name)
 
 
-def mounts(v):
-    """The engine's default mounts, in its order, plus /usr from the host."""
+def mounts(v, node_dir=None):
+    """The engine's default mounts, in its order, plus /usr from the host
+    (and node's directory when it lives outside /usr)."""
     ro = [] if v["privileged"] else ["ro"]
     m = [
         {"destination": "/proc", "type": "proc", "source": "proc",
@@ -209,11 +237,14 @@ def mounts(v):
     # engines leave it by default).
     m.append({"destination": "/usr", "type": "bind", "source": "/usr",
               "options": ["rbind", "ro", "nosuid", "nodev"]})
+    if node_dir:
+        m.append({"destination": node_dir, "type": "bind", "source": node_dir,
+                  "options": ["rbind", "ro", "nosuid", "nodev"]})
     return m
 
 
-def config(v, args, env, cgroups_path, hostname):
-    caps = list(v["caps"])
+def config(v, args, env, cgroups_path, hostname, node_dir=None):
+    caps = host_caps(v["caps"])
     uid = v["user"]
     proc = {
         "terminal": False,
@@ -250,7 +281,7 @@ def config(v, args, env, cgroups_path, hostname):
         "process": proc,
         "root": {"path": "rootfs", "readonly": False},
         "hostname": hostname,
-        "mounts": mounts(v),
+        "mounts": mounts(v, node_dir),
         "linux": linux,
     }
 
@@ -264,6 +295,10 @@ ETC = {
     "resolv.conf": "",
     "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n",
 }
+
+
+# The Debian package's paths (debian/rules); the rest stays at its default.
+APBOX_CONF = "box_root = /var/lib/apbox\nlock_root = /run/apbox\n"
 
 
 def rootfs(v, root, files, hostname):
@@ -285,6 +320,10 @@ def rootfs(v, root, files, hostname):
     for name, text in dict(ETC, hostname=hostname + "\n").items():
         with open(os.path.join(etc, name), "w", encoding="utf-8") as f:
             f.write(text)
+    if v["user"] == 0:
+        os.makedirs(os.path.join(etc, "apbox"))
+        with open(os.path.join(etc, "apbox/apbox.conf"), "w", encoding="utf-8") as f:
+            f.write(APBOX_CONF)
     if os.path.exists("/etc/ld.so.cache"):
         shutil.copy("/etc/ld.so.cache", etc)
     if os.path.isdir("/etc/alternatives"):

@@ -29,6 +29,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const APBOX = process.env.APBOX;
+const NODE = process.env.CT_NODE || '/usr/bin/node';
+// node outside /usr: its directory, bound into each box (read-only)
+const NODE_DIRS = process.env.CT_NODE_DIR ? ['--dir', process.env.CT_NODE_DIR] : [];
 const HOG = 'const a = []; for (let i = 0; i < 256; i++) a.push(Buffer.alloc(1 << 20, 1)); ' +
 	'console.log("allocated " + a.length + " MiB")';
 const BOX = process.env.BOX || '1';
@@ -129,7 +132,7 @@ async function oneMode(mode) {
 	record({ mode, step: 'init', rc: r.rc, sig: r.sig, out: r.out, err: r.err, ms: r.ms });
 
 	r = await apbox(['run', '-b', BOX, '--mode', mode, '--wall-time', '60', '--meta', metaFile,
-		'--meta-format', 'json', '--', '/usr/bin/node', '-e',
+		'--meta-format', 'json', ...NODE_DIRS, '--', NODE, '-e',
 		'console.log("node " + process.versions.node + " says " + 6 * 7)'], { timeoutMs: 90000 });
 	record({ mode, step: 'node', rc: r.rc, sig: r.sig, out: r.out, err: r.err, ms: r.ms,
 		meta: meta(metaFile) });
@@ -141,7 +144,7 @@ async function oneMode(mode) {
 	// under a 64 MiB limit.
 	try { fs.unlinkSync(metaFile); } catch (e) { /* none */ }
 	r = await apbox(['run', '-b', BOX, '--mode', mode, '--wall-time', '30', '--mem', '64M',
-		'--meta', metaFile, '--meta-format', 'json', '--', '/usr/bin/node', '-e', HOG],
+		'--meta', metaFile, '--meta-format', 'json', ...NODE_DIRS, '--', NODE, '-e', HOG],
 	{ timeoutMs: 60000 });
 	record({ mode, step: 'limits', rc: r.rc, sig: r.sig, out: r.out, err: r.err, ms: r.ms,
 		meta: meta(metaFile) });
