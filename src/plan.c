@@ -27,6 +27,7 @@
 #include "err.h"
 #include "landlock.h"
 #include "mode.h"
+#include "seccomp.h"
 #include "util.h"
 
 extern char **environ;
@@ -550,12 +551,18 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
 			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));
 	/*
-	 * Without a network namespace of its own, a sandboxed box without
-	 * --share-net gets no sockets: what it could reach would be the host's.
-	 * Socket pairs and pipes stay.  A filter like the others: --seccomp=off
-	 * turns it off too.
+	 * Without a network namespace of its own a box without --share-net gets
+	 * no sockets (socket pairs and pipes stay); with it, no unix sockets:
+	 * Landlock cannot keep the host's pathname sockets out of reach before
+	 * ABI 9.  Without a uid of its own (code-only of an ordinary user),
+	 * what the kernel counts or checks per user and Landlock does not
+	 * mediate: inotify instances, and the mode, owner, times and xattrs of
+	 * files named by path.  Filters like the others: --seccomp=off drops them.
 	 */
-	p->no_sockets = p->want_seccomp && !(md->ns_flags & CLONE_NEWNET) && !o->share_net;
+	if (p->want_seccomp && !(md->ns_flags & CLONE_NEWNET))
+		p->run_filter = o->share_net ? AP_SECCOMP_NO_UNIX : AP_SECCOMP_NO_SOCKETS;
+	if (p->want_seccomp && !(md->plan_flags & PLAN_USERNS) && b->rootless)
+		p->run_filter |= AP_SECCOMP_NO_INOTIFY | AP_SECCOMP_NO_PATH_ATTRS;
 	r = landlock_plan(ps, o, c, b, md, newroot, e);
 	if (r < 0)
 		return r;

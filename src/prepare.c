@@ -67,7 +67,7 @@ prepare_run(struct prepared *pr, const struct run_plan *p, const struct ap_conf 
 			return ap_err_prefix(e, "seccomp");
 		TIMELINE("run: seccomp filter read");
 	}
-	if (p->no_sockets && (r = ap_seccomp_build_no_sockets(&pr->no_sockets, e)) < 0)
+	if (p->run_filter && (r = ap_seccomp_build_run(&pr->run_filter, p->run_filter, e)) < 0)
 		return ap_err_prefix(e, "seccomp");
 	if (p->plan_flags & PLAN_NEW_ROOT) {
 		r = cache_make_newroot(b, e);
@@ -92,7 +92,7 @@ prepare_release(struct prepared *pr, const struct box *b, bool started)
 		(void) close(pr->netns_fd);
 	template_run_free(&pr->tpl);
 	ap_seccomp_free(pr->filter);
-	ap_seccomp_free(pr->no_sockets);
+	ap_seccomp_free(pr->run_filter);
 	memset(pr, 0, sizeof(*pr));
 	pr->netns_fd = -1;
 	pr->tpl.fd = -1;

@@ -26,8 +26,8 @@ struct prepared {
 	struct template_run tpl;   /* box_root's mount template (tpl.fd) and the run's sources */
 	struct mounts_plan mounts; /* the plan's mounts, as the proxy builds them */
 	struct seccomp_filter *filter; /* NULL: none */
-	struct seccomp_filter
-		*no_sockets; /* the run's second filter (plan's no_sockets), or NULL */
+	/* the run's second filter (the plan's run_filter), or NULL */
+	struct seccomp_filter *run_filter;
 };
 
 /*

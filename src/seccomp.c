@@ -25,6 +25,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <sched.h>
@@ -440,11 +441,58 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 	return export_filter(&s, out, e);
 }
 
+/* Syscalls that change a file named by path: Landlock does not mediate them. */
+static const char *const path_attr_calls[] = {
+	"chmod",     "fchmodat",    "fchmodat2",    "chown",	  "lchown",
+	"fchownat",  "utime",	    "utimes",	    "futimesat",  "setxattr",
+	"lsetxattr", "removexattr", "lremovexattr", "setxattrat", "removexattrat",
+};
+
+static int
+deny(const struct scmp *s, const char *name, int errnum, unsigned n, struct scmp_arg_cmp cmp,
+     struct ap_err *e)
+{
+	int nr = resolve(s, name), r;
+
+	if (nr < 0)
+		return 0; /* unknown to this libseccomp: the default filter's rule applies */
+	r = n ? s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 1, cmp)
+	      : s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 0);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot add the seccomp rule for %s", name);
+	return 0;
+}
+
+static int
+add_run_rules(const struct scmp *s, unsigned what, struct ap_err *e)
+{
+	const struct scmp_arg_cmp any = SCMP_A0(SCMP_CMP_EQ, 0);
+	int r = 0;
+
+	if (what & AP_SECCOMP_NO_SOCKETS)
+		r = deny(s, "socket", EACCES, 0, any, e);
+	else if (what & AP_SECCOMP_NO_UNIX)
+		r = deny(s, "socket", EACCES, 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX), e);
+	if (r == 0 && (what & AP_SECCOMP_NO_INOTIFY)) {
+		r = deny(s, "inotify_init", EMFILE, 0, any, e);
+		if (r == 0)
+			r = deny(s, "inotify_init1", EMFILE, 0, any, e);
+	}
+	if (what & AP_SECCOMP_NO_PATH_ATTRS) {
+		for (size_t i = 0; r == 0 && i < ARRAY_SIZE(path_attr_calls); i++)
+			r = deny(s, path_attr_calls[i], EPERM, 0, any, e);
+		/* utimensat(fd, NULL, ...) is futimens() of an open file: allowed */
+		if (r == 0)
+			r = deny(s, "utimensat", EPERM, 1, SCMP_A1(SCMP_CMP_NE, 0), e);
+	}
+	return r;
+}
+
 int
-ap_seccomp_build_no_sockets(struct seccomp_filter **out, struct ap_err *e)
+ap_seccomp_build_run(struct seccomp_filter **out, unsigned what, struct ap_err *e)
 {
 	cleanup_scmp struct scmp s = {0};
-	int nr, r;
+	int r;
 
 	*out = NULL;
 	r = load_libseccomp(&s, e);
@@ -456,16 +504,13 @@ ap_seccomp_build_no_sockets(struct seccomp_filter **out, struct ap_err *e)
 	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot configure the seccomp filter");
-	/* socketcall and 32-bit socket() are another ABI's: killed, as by the default filter. */
+	/* socketcall and the 32-bit calls are another ABI's: killed, as by the default filter. */
 	r = set_badarch(&s, e);
 	if (r < 0)
 		return r;
-	nr = resolve(&s, "socket");
-	if (nr < 0)
-		return ap_err_set(e, ENOSYS, "libseccomp does not know socket()");
-	r = s.rule_add(s.ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
+	r = add_run_rules(&s, what, e);
 	if (r < 0)
-		return ap_err_set(e, -r, "cannot add the seccomp rule for socket");
+		return r;
 	return export_filter(&s, out, e);
 }
 

@@ -45,13 +45,24 @@ struct seccomp_filter; /* opaque: a compiled BPF program */
  * skipped.  *out is freed with ap_seccomp_free().  Returns 0 or -errno.
  */
 int ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e);
+/* What a run's second filter (ap_seccomp_build_run()) refuses. */
+enum {
+	AP_SECCOMP_NO_SOCKETS = 1 << 0,	   /* socket(), any family (EACCES): no network of the
+					      box's own; socketpair() and pipes still work */
+	AP_SECCOMP_NO_UNIX = 1 << 1,	   /* socket(AF_UNIX) (EACCES): the host's pathname and
+					      abstract sockets, with the host's network */
+	AP_SECCOMP_NO_INOTIFY = 1 << 2,	   /* inotify_init*() (EMFILE): the instances are the
+					      caller's, per user */
+	AP_SECCOMP_NO_PATH_ATTRS = 1 << 3, /* chmod, chown, utime(s), set/removexattr of a path
+					      (EPERM); the forms on an open fd stay */
+};
+
 /*
- * The filter of a box without a network of its own: socket() fails with
- * EACCES, whatever the family (a unix socket could connect to any pathname
- * or abstract socket of the host); socketpair() and pipes still work.  A
- * foreign ABI kills, as in the default filter.  0 or -errno.
+ * The run's second filter, for what the box shares with its caller when it
+ * has neither a namespace nor a uid of its own.  A foreign ABI kills, as in
+ * the default filter.  0 or -errno.
  */
-int ap_seccomp_build_no_sockets(struct seccomp_filter **out, struct ap_err *e);
+int ap_seccomp_build_run(struct seccomp_filter **out, unsigned what, struct ap_err *e);
 /*
  * Load the filter into the calling thread (inside process, last step before
  * execve()).  The caller sets PR_SET_NO_NEW_PRIVS first (without it and

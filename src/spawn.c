@@ -99,6 +99,8 @@ extern char **environ;
 
 /* CPU polling period while a CPU limit is set (isolate polls every 100 ms). */
 #define CPU_POLL_MS 50
+/* inotify instances of a box with a user namespace (an engine watches few files). */
+#define BOX_INOTIFY_INSTANCES "32"
 /* How long the proxy may take to die after it is told to kill the box. */
 #define KILL_GRACE_MS 1000
 
@@ -257,7 +259,7 @@ inside(const struct run_plan *p, const struct prepared *pr, int ll_fd, int repor
 	TIMELINE("I: ids, caps, rlimits");
 	if (pr->filter && (r = ap_seccomp_load(pr->filter, &e)) < 0)
 		ap_child_fail(report_fd, &e);
-	if (pr->no_sockets && (r = ap_seccomp_load(pr->no_sockets, &e)) < 0)
+	if (pr->run_filter && (r = ap_seccomp_load(pr->run_filter, &e)) < 0)
 		ap_child_fail(report_fd, &e);
 
 	TIMELINE("I: seccomp loaded, execve");
@@ -428,6 +430,14 @@ proxy_setup(const struct run_plan *p, const struct prepared *pr, int sync_fd, in
 			_exit(AP_EXIT_FAIL);
 	}
 	TIMELINE("P: box ids taken");
+	/*
+	 * inotify instances are counted per user, up the user namespaces: the
+	 * box's own limit keeps one box from using up those of its caller and
+	 * of the other boxes.  Written through the host's /proc while it is
+	 * still there; the kernel picks the set of the writer's namespace.
+	 */
+	if (p->plan_flags & PLAN_USERNS)
+		(void) write_file("/proc/sys/user/max_inotify_instances", BOX_INOTIFY_INSTANCES);
 	if ((p->plan_flags & PLAN_NEW_ROOT) && mounts_build_root(&pr->mounts, &e) < 0)
 		ap_child_fail(report_fd, &e);
 	TIMELINE("P: root entered");

@@ -39,8 +39,8 @@ struct run_plan {
 	bool stderr_to_stdout;
 	/* isolate-compatible: stdio paths opened inside, after the id switch */
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
-	bool want_seccomp; /* load the seccomp filter (prepare.c gets it) */
-	bool no_sockets;   /* no socket() at all (code-only without --share-net) */
+	bool want_seccomp;   /* load the seccomp filter (prepare.c gets it) */
+	unsigned run_filter; /* AP_SECCOMP_NO_* of the run's second filter (seccomp.h); 0: none */
 	/*
 	 * The Landlock domain the proxy makes (landlock.rules.n > 0) just before
 	 * it forks the program, from paths as the proxy then sees them (the new

@@ -528,6 +528,10 @@ run_row() {
 		pin=/probes
 		extra=(--dir "/probes=$PROBES")
 		opts="$opts $popts"
+	elif [ "$MODE" = code-only ]; then
+		# no root to bind into: the box's Landlock domain grants the probes where they are
+		pin=$PROBES
+		extra=(--dir "$PROBES")
 	else
 		pin=$PROBES
 		extra=()
