@@ -47,6 +47,9 @@
  *                                  print "opened K", then the line
  *                                  "apbox-esc-hold", wait for a line on stdin
  *                                  (15 s at most) and close them
+ *   try-escape setxattr PATH NAME VALUE
+ *                                  set the extended attribute NAME of PATH
+ *                                  (not following a last symbolic link)
  *
  * Prints "ok" and exits 0 when the action worked; prints "error: <strerror>"
  * ("error: <step>: <strerror>" for actions of several steps) and exits 1 when
@@ -64,7 +67,8 @@
  * and listen-unix only accepts and closes, for a bounded time.  mem-write
  * writes only the address it is given, of the process it is given: the
  * user worker world (tests/escape/run.sh) names the canaries of its own
- * worker and sentinel box; inotify-hold closes what it opened, within 15 s.
+ * worker and sentinel box; inotify-hold closes what it opened, within 15 s;
+ * setxattr sets only the attribute it is given, on the path it is given.
  * Plain C, no apbox code, linked statically so it runs in a box without /lib.
  */
 #ifndef _GNU_SOURCE
@@ -85,9 +89,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
-#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -95,6 +99,7 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_DENIED = 1, EXIT_USAGE = 2 };
@@ -132,7 +137,7 @@ usage(void)
 		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
 		"       listen-unix @NAME SECONDS | umount PATH |\n"
 		"       mem-read PID ADDR | mem-write PID ADDR TEXT | udp-send HOST PORT |\n"
-		"       inotify-hold N\n");
+		"       inotify-hold N | setxattr PATH NAME VALUE\n");
 	return EXIT_USAGE;
 }
 
@@ -639,6 +644,14 @@ do_inotify_hold(const char *arg)
 }
 
 static int
+do_setxattr(const char *path, const char *name, const char *value)
+{
+	if (lsetxattr(path, name, value, strlen(value), 0) < 0)
+		return fail(errno);
+	return ok();
+}
+
+static int
 do_setuid(void)
 {
 	if (setuid(0) < 0)
@@ -1001,6 +1014,8 @@ main(int argc, char **argv)
 	} else if (argc == 5) {
 		if (strcmp(cmd, "mem-write") == 0)
 			return do_mem_write(argv[2], argv[3], argv[4]);
+		if (strcmp(cmd, "setxattr") == 0)
+			return do_setxattr(argv[2], argv[3], argv[4]);
 	}
 	return usage();
 }

@@ -37,10 +37,11 @@
  * the line "apbox-esc-hold", it checks that it can still create an inotify
  * instance and take the flock of each --probe-lock FILE; after a hold line it
  * answers "apbox-esc-go" on the box's stdin.  When apbox has exited it checks
- * its heap, its sentinels and the other box (it shuts the other box's stdin:
- * the holder then says whether its heap was changed and exits), kills its
- * sentinels, writes KEY=VALUE lines to the report descriptor (--report-fd,
- * default 3) and exits with apbox's status (128+N for signal N).
+ * its heap, its sentinels, the other box (it shuts the other box's stdin:
+ * the holder then says whether its heap was changed and exits) and the
+ * extended attributes of its file and directory, kills its sentinels, writes
+ * KEY=VALUE lines to the report descriptor (--report-fd, default 3) and
+ * exits with apbox's status (128+N for signal N).
  *
  * hold MARK: put a secret into the heap, print "ready PID ADDRESS", wait for
  * the end of stdin (120 s at most), print "heap intact" or "heap changed" and
@@ -77,18 +78,19 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
-#define HOLD_LINE "apbox-esc-hold"
-#define GO_LINE "apbox-esc-go\n"
+#define HOLD_LINE  "apbox-esc-hold"
+#define GO_LINE	   "apbox-esc-go\n"
 #define FILE_MTIME 1000000000
-#define PROBE_MS 50
-#define MAX_WORDS 64
-#define MAX_LOCKS 4
-#define MAX_ENV 8
+#define PROBE_MS   50
+#define MAX_WORDS  64
+#define MAX_LOCKS  4
+#define MAX_ENV	   8
 
 enum { EXIT_USAGE = 2, EXIT_SETUP = 3 };
 
@@ -333,7 +335,8 @@ spawn(struct child *c, char *const *argv, pid_t pgid, bool merge, char *env)
 		if (env)
 			(void) putenv(env);
 		/* dup2 clears close-on-exec on the copies only. */
-		if (dup2(in[1], 0) < 0 || dup2(out[1], 1) < 0 || dup2(merge ? out[1] : err[1], 2) < 0)
+		if (dup2(in[1], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(merge ? out[1] : err[1], 2) < 0)
 			_exit(126);
 		execve(argv[0], argv, environ);
 		_exit(127);
@@ -404,15 +407,39 @@ find_holder(const char *mark)
 	return found;
 }
 
+/* The names of path's extended attributes, comma-separated, or "none". */
+static void
+xattr_names(const char *path, char *out, size_t len)
+{
+	char names[1024];
+	ssize_t n = llistxattr(path, names, sizeof(names));
+	size_t used = 0;
+
+	if (n < 0) {
+		(void) snprintf(out, len, "error %s", strerror(errno));
+		return;
+	}
+	out[0] = '\0';
+	for (ssize_t i = 0; i < n; i += (ssize_t) strlen(names + i) + 1) {
+		int w = snprintf(out + used, len - used, "%s%s", used ? "," : "", names + i);
+
+		if (w < 0 || (size_t) w >= len - used)
+			break;
+		used += (size_t) w;
+	}
+	if (!used)
+		(void) snprintf(out, len, "none");
+}
+
 /* ---- the run ----------------------------------------------------------------- */
 
 /* The output of the box (hold lines) and of the other box (ready, heap). */
 struct stream {
 	char line[256];
 	size_t len;
-	long holds;		/* lines HOLD_LINE */
-	char ready[256];	/* the first "ready ..." line */
-	char verdict[32];	/* the last "heap ..." line */
+	long holds;	  /* lines HOLD_LINE */
+	char ready[256];  /* the first "ready ..." line */
+	char verdict[32]; /* the last "heap ..." line */
 };
 
 /* Split data into lines; true when one of them is HOLD_LINE. */
@@ -561,6 +588,7 @@ main(int argc, char **argv)
 	static char hexh[17], hexf[17], hexp[17];
 	char *run_argv[2 * MAX_ENV + 256], secret_path[PATH_MAX], sock_path[PATH_MAX];
 	char buf[4096], st_worker[32], st_group[32], st_group2[32];
+	char xa_file[256] = "none", xa_home[256] = "none";
 	struct stream box_out = {.len = 0}, peer_out = {.len = 0};
 	struct child box = {.pid = -1, .in = -1, .out = -1, .err = -1};
 	struct child peer = {.pid = -1, .in = -1, .out = -1, .err = -1};
@@ -643,7 +671,8 @@ main(int argc, char **argv)
 	if (o.npeer) {
 		long long until = start + 15000;
 
-		(void) snprintf(peer_env, sizeof(peer_env), "ESC_PEER_SECRET=apbox-esc-peer-env-%s", hexp);
+		(void) snprintf(peer_env, sizeof(peer_env), "ESC_PEER_SECRET=apbox-esc-peer-env-%s",
+				hexp);
 		o.peer[o.npeer] = NULL;
 		if (spawn(&peer, o.peer, sentinels[1], true, peer_env) < 0)
 			return setup_fail("spawn the other box");
@@ -693,9 +722,9 @@ main(int argc, char **argv)
 	next_probe = now_ms();
 	for (long iter = 0; iter < 10000000; iter++) {
 		struct pollfd p[7] = {
-			{.fd = tcp, .events = POLLIN},	   {.fd = udp, .events = POLLIN},
-			{.fd = abs_fd, .events = POLLIN},  {.fd = path_fd, .events = POLLIN},
-			{.fd = box.out, .events = POLLIN}, {.fd = box.err, .events = POLLIN},
+			{.fd = tcp, .events = POLLIN},	    {.fd = udp, .events = POLLIN},
+			{.fd = abs_fd, .events = POLLIN},   {.fd = path_fd, .events = POLLIN},
+			{.fd = box.out, .events = POLLIN},  {.fd = box.err, .events = POLLIN},
 			{.fd = peer.out, .events = POLLIN},
 		};
 		long long now = now_ms(), wait_ms;
@@ -722,7 +751,8 @@ main(int argc, char **argv)
 				serve(abs_fd, false, &n_abs);
 			if (p[3].revents)
 				serve(path_fd, false, &n_path);
-			if (p[4].revents && feed(&box_out, buf, relay(&box.out, 1, buf, sizeof(buf)))) {
+			if (p[4].revents &&
+			    feed(&box_out, buf, relay(&box.out, 1, buf, sizeof(buf)))) {
 				/* The box holds what it took: look now, then let it go. */
 				probe(&pr, o.locks, o.nlocks);
 				(void) !write(box.in, GO_LINE, strlen(GO_LINE));
@@ -740,11 +770,22 @@ main(int argc, char **argv)
 		reap(&peer);
 	}
 
-	/* What the box left of the worker's processes (ids kept for the report). */
+	/*
+	 * What the box left of the worker's processes (ids kept for the
+	 * report).  A SIGKILL sent is not yet a death: 200 ms for those to end.
+	 */
 	memcpy(alive, sentinels, sizeof(alive));
-	sentinel_state(&alive[0], st_worker, sizeof(st_worker));
-	sentinel_state(&alive[1], st_group, sizeof(st_group));
-	sentinel_state(&alive[2], st_group2, sizeof(st_group2));
+	for (int i = 0; i < 20; i++) {
+		if (i == 0 || alive[0] > 0)
+			sentinel_state(&alive[0], st_worker, sizeof(st_worker));
+		if (i == 0 || alive[1] > 0)
+			sentinel_state(&alive[1], st_group, sizeof(st_group));
+		if (i == 0 || alive[2] > 0)
+			sentinel_state(&alive[2], st_group2, sizeof(st_group2));
+		if (alive[0] <= 0 && alive[1] <= 0 && alive[2] <= 0)
+			break;
+		(void) poll(NULL, 0, 10);
+	}
 
 	/*
 	 * The other box: shut its stdin, read its verdict and reap it, 10 s at
@@ -773,6 +814,12 @@ main(int argc, char **argv)
 		}
 	}
 
+	/* What the box left on the worker's file and directory. */
+	if (o.home) {
+		xattr_names(secret_path, xa_file, sizeof(xa_file));
+		xattr_names(o.home, xa_home, sizeof(xa_home));
+	}
+
 	/* The sentinels are the worker's to end: those not reaped yet. */
 	for (k = 0; k < 3; k++) {
 		if (alive[k] <= 0)
@@ -786,8 +833,8 @@ main(int argc, char **argv)
 		return setup_fail("the report descriptor");
 	fprintf(rep, "pid=%d\nsentinel=%d\ngroup=%d\n", (int) getpid(), (int) sentinels[0],
 		(int) sentinels[1]);
-	fprintf(rep, "heap=%p\nheap_secret=%s\nfile_secret=apbox-esc-worker-file-%s\n", (void *) heap,
-		heap_want, hexf);
+	fprintf(rep, "heap=%p\nheap_secret=%s\nfile_secret=apbox-esc-worker-file-%s\n",
+		(void *) heap, heap_want, hexf);
 	fprintf(rep, "tcp=%d\nudp=%d\n", tcp_port, udp_port);
 	if (killed_for_time)
 		(void) snprintf(buf, sizeof(buf), "timeout");
@@ -803,6 +850,7 @@ main(int argc, char **argv)
 	fprintf(rep, "holds=%ld\nprobes=%ld\ninotify_fail=%ld\ninotify_errno=%s\n", box_out.holds,
 		pr.n, pr.inotify_fail, pr.inotify_fail ? strerror(pr.inotify_errno) : "none");
 	fprintf(rep, "lock_held=%ld\nlock_error=%ld\n", pr.lock_held, pr.lock_error);
+	fprintf(rep, "file_xattrs=%s\nhome_xattrs=%s\n", xa_file, xa_home);
 	if (peer.pid > 0) {
 		status_text(peer.status, buf, sizeof(buf));
 		fprintf(rep, "peer_ready=%s\npeer_pid=%d\npeer_heap=%p\n",
