@@ -83,8 +83,9 @@ has_token() {
 # user_world: stop unless the runner's user worker world set this run up
 # (its worker adds ESC_W_PID; the runner ESC_W_HOME).
 user_world() {
-	[ -n "${ESC_W_PID:-}" ] && [ -n "${ESC_W_HOME:-}" ] ||
+	if [ -z "${ESC_W_PID:-}" ] || [ -z "${ESC_W_HOME:-}" ]; then
 		inconclusive "not run by the user worker world of run.sh"
+	fi
 	[ "$(id -u)" -ne 0 ] || inconclusive "the user worker world runs as an ordinary user, not root"
 }
 

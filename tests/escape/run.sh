@@ -65,6 +65,8 @@
 #   APBOX_ESCAPE_USER_UID  the first of the four uids of that world (default 64000)
 #   APBOX_ESCAPE_TSV       also write the rows there (area, attack, mode, result, detail, ms)
 #   APBOX_ESCAPE_KEEP      1: keep the world dir, for debugging
+#   APBOX_ESCAPE_CG_PARENT the prefix of the cgroup parents (default apbox-esc; the
+#                          runner's pid and a suffix per world follow)
 #   APBOX_ESCAPE_ANY_MODE  1: run every attack in every mode, claimed or not: a
 #                          check of the attacks themselves (unsandboxed must
 #                          let most of them through; in the user worker
@@ -109,7 +111,7 @@ ABSTRACT_LISTENER=
 VICTIM=
 SHM_ID=
 HOST_SHM=/dev/shm/apbox-esc-$$
-CG_PARENT=apbox-esc-$$
+CG_PARENT=${APBOX_ESCAPE_CG_PARENT:-apbox-esc}-$$
 OTHER_BOX=990
 BOXES=()
 
@@ -215,13 +217,17 @@ if command -v setcap >/dev/null; then
 		rm -f "$WORLD/fcap/capbin"
 fi
 
-# Another box, with a file its program left behind (0644, as umask 022 makes it).
-OTHER_DIR=$("$APBOX" init -b "$OTHER_BOX" --mode process) || die "cannot init box $OTHER_BOX"
-BOXES+=("$OTHER_BOX")
-OTHER_FILE=$OTHER_DIR/box/secret
-echo apbox-esc-other-box >"$OTHER_FILE"
-chown "$((60000 + OTHER_BOX)):$((60000 + OTHER_BOX))" "$OTHER_FILE"
-chmod 644 "$OTHER_FILE"
+# Another box, with a file its program left behind (0644, as umask 022 makes
+# it).  The user worker world alone has boxes of its own instead.
+OTHER_FILE=
+if [ "$USER_WORLD" != only ]; then
+	OTHER_DIR=$("$APBOX" init -b "$OTHER_BOX" --mode process) || die "cannot init box $OTHER_BOX"
+	BOXES+=("$OTHER_BOX")
+	OTHER_FILE=$OTHER_DIR/box/secret
+	echo apbox-esc-other-box >"$OTHER_FILE"
+	chown "$((60000 + OTHER_BOX)):$((60000 + OTHER_BOX))" "$OTHER_FILE"
+	chmod 644 "$OTHER_FILE"
+fi
 
 # System V and POSIX shared memory of the host, open to everyone.
 SHM_ID=$(ipcmk -M 4096 -p 0666 2>/dev/null | sed -n 's/.*id: *//p')
@@ -311,7 +317,7 @@ USER_UIDS=()
 declare -A USER_NS
 # The boxes of a row in a uid's world: the attack's, the other box running at
 # the same time, the box whose lock the attacks aim at, later runs.
-U_BOX=1 U_PEER=2 U_TARGET=3 U_LATER=4
+U_BOX=701 U_PEER=702 U_TARGET=703 U_LATER=704
 
 # as_uid UID COMMAND...: COMMAND as UID, no capability, 10 s at most.
 as_uid() {
@@ -354,7 +360,7 @@ if [ -n "$USER_WORLD" ]; then
 		cat >"$UW/conf/$u.conf" <<-CONF
 		box_root = $UW/$u/boxes
 		lock_root = $UW/$u/locks
-		num_boxes = 8
+		num_boxes = 800
 		[cgroup]
 		parent = $CG_PARENT-nocg-$u
 		[sandbox]
@@ -617,6 +623,7 @@ user_prepare() {
 	u_apbox init -b "$U_LATER" --mode code-only >/dev/null 2>&1
 	u_apbox cleanup -b "$U_LATER" >/dev/null 2>&1
 	U_PEER_TOKEN=apbox-esc-peer-file-$(token)
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	printf '%s\n' "$U_PEER_TOKEN" | as_uid "$RUN_UID" sh -c 'umask 077 && cat >"$1"' sh "$U_PEER_DIR/peer-secret" ||
 		{ echo "cannot write the other box's file"; return 2; }
 	U_ENV_TOKEN=apbox-esc-worker-env-$(token)
@@ -662,6 +669,11 @@ user_teardown() {
 			done
 		done
 	done
+}
+
+# entries DIR: the names in DIR, sorted, each followed by a space.
+entries() {
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>&1 | LC_ALL=C sort | tr '\n' ' '
 }
 
 # user_ok FACT: a check found nothing: the attack's own detail, and FACT.
@@ -714,7 +726,7 @@ check_user_file_secret() {
 check_user_home() {
 	local e
 	user_report || return 2
-	e=$(ls -A "$U_HOME" 2>&1 | tr '\n' ' ')
+	e=$(entries "$U_HOME")
 	if [ "$e" != "secret worker.sock " ]; then
 		echo "the worker's 0700 directory now holds: ${e% }"
 		return 1
@@ -732,6 +744,15 @@ check_user_home_attrs() {
 		return 1
 	fi
 	user_ok "the worker's file and directory keep their mode and mtime"
+}
+
+check_user_home_xattrs() {
+	user_report || return 2
+	if [ "${W[file_xattrs]:-}" != none ] || [ "${W[home_xattrs]:-}" != none ]; then
+		echo "the worker's file now has the extended attributes ${W[file_xattrs]:-unknown}, its directory ${W[home_xattrs]:-unknown} (had none)"
+		return 1
+	fi
+	user_ok "the worker's file and directory have no extended attribute"
 }
 
 check_user_sentinel() {
@@ -767,7 +788,7 @@ check_user_peer_dir() {
 		echo "the box printed the other box's 0600 file"
 		return 1
 	fi
-	e=$(ls -A "$U_PEER_DIR" 2>&1 | tr '\n' ' ')
+	e=$(entries "$U_PEER_DIR")
 	if [ "$e" != "peer-secret " ]; then
 		echo "the other box's directory now holds: ${e% }"
 		return 1
@@ -841,15 +862,22 @@ check_user_lock_held() {
 	user_ok "the worker could take the lock of box $U_TARGET all along"
 }
 
+# The lock file of the target box: unchanged.  Else what a later run and a
+# cleanup of that box make of it, and the file goes (as its uid), so that
+# the next row can make that box again.
 check_user_lock_file() {
-	local out2 rc
+	local later rc clean crc
 	if timeout 5 cmp -s "$OUT_DIR/snap.lock" "$U_TARGET_LOCK"; then
 		user_ok "the lock file of box $U_TARGET is unchanged"
 		return 0
 	fi
-	out2=$(u_apbox run -b "$U_TARGET" --wall-time 10 -- /bin/true 2>&1)
+	later=$(u_apbox run -b "$U_TARGET" --wall-time 10 -- /bin/true 2>&1)
 	rc=$?
-	echo "the box rewrote the lock file of box $U_TARGET; a later run of that box: exit $rc${out2:+, $out2}"
+	clean=$(u_apbox cleanup -b "$U_TARGET" 2>&1)
+	crc=$?
+	as_uid "$RUN_UID" rm -f "$U_TARGET_LOCK"
+	later=${later//$'\n'/ } clean=${clean//$'\n'/ }
+	echo "the box rewrote the lock file of box $U_TARGET; a later run of that box: exit $rc${later:+ ($later)}; its cleanup: exit $crc${clean:+ ($clean)}"
 	return 1
 }
 
@@ -857,7 +885,7 @@ check_user_lock_file() {
 # code-only, whose only wall against unshare is the filter) still refuses
 # unshare.  Then the cache goes: apbox makes it again for the next row.
 check_user_seccomp_cache() {
-	local f=$U_LOCKS/seccomp.bpf changed= later
+	local f=$U_LOCKS/seccomp.bpf changed='' later
 	[ -s "$OUT_DIR/snap.seccomp" ] || { echo "lock_root had no seccomp.bpf before the run"; return 2; }
 	timeout 5 cmp -s "$OUT_DIR/snap.seccomp" "$f" || changed=1
 	u_apbox cleanup -b "$U_LATER" >/dev/null 2>&1
@@ -889,10 +917,12 @@ check_user_seccomp_cache() {
 # process-mode run of another box sees the host's files.  Then the files
 # that differ go: apbox copies them again.
 check_user_etc_cache() {
-	local f n forged= bad= failed= later hostsum e
+	local f n forged='' bad='' failed='' later hostsum e msg
 	local -a names=()
 	for f in "$U_ROOT"/.etc-*/*; do
-		[ -f "$f" ] && [ ! -L "$f" ] && [ -f "/etc/${f##*/}" ] || continue
+		if [ ! -f "$f" ] || [ -L "$f" ] || [ ! -f "/etc/${f##*/}" ]; then
+			continue
+		fi
 		n=${f##*/}
 		names+=("$n")
 		[ "$(stat -c '%s %y' "$f")" = "$(stat -L -c '%s %y' "/etc/$n")" ] || continue
@@ -913,7 +943,11 @@ check_user_etc_cache() {
 	fi
 	for e in $forged; do as_uid "$RUN_UID" rm -f "$U_ROOT/$e"; done
 	if [ -n "$forged" ] || [ -n "$bad" ]; then
-		echo "the shared /etc copy:${forged:+ rewritten with the host's size and mtime:$forged;}${bad:+ a later process-mode run of another box saw it in: ${bad% }}"
+		# (no quote inside the ${:+}, where bash would keep looking for its end)
+		msg="the shared /etc copy:"
+		[ -z "$forged" ] || msg="$msg rewritten with the host's size and mtime:$forged;"
+		[ -z "$bad" ] || msg="$msg a later process-mode run of another box saw it in: ${bad% }"
+		echo "$msg"
 		return 1
 	fi
 	if [ -n "$failed" ]; then
@@ -1041,7 +1075,7 @@ run_row() {
 		for v in "ESC_PROBES=$pin" "ESC_MARKER=$MARKER" "ESC_W_HOME=$U_HOME" "ESC_W_FILE=$U_HOME/secret" \
 			"ESC_W_SOCK=$U_HOME/worker.sock" "ESC_W_ABSTRACT=apbox-esc-$$-$RUN_UID" \
 			"ESC_W_BOX_ROOT=$U_ROOT" "ESC_W_LOCK_ROOT=$U_LOCKS" "ESC_W_PEER_DIR=$U_PEER_DIR" \
-			"ESC_W_TARGET_LOCK=$U_TARGET_LOCK"; do
+			"ESC_W_TARGET_LOCK=$U_TARGET_LOCK" "ESC_W_CGROUP=$CG_PARENT-user-$RUN_UID"; do
 			envs+=(--env "$v")
 		done
 		runner=(env "APBOX_CONFIG=$RUN_CONF" "APBOX_ESC_WORKER_SECRET=$U_ENV_TOKEN"

@@ -8,6 +8,7 @@
 # shellcheck source=lib.sh
 . "$ESC_PROBES/lib.sh"
 user_world
+: "${ESC_W_CGROUP:?the runner sets ESC_W_CGROUP}"
 # A sleep in a session of its own, so that only the cgroup can end it.
 setsid -f sleep "${ESC_MARKER:?}" </dev/null >/dev/null 2>&1
 pid=
@@ -17,20 +18,40 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.05
 done
 [ -n "$pid" ] || inconclusive "the sleep did not start"
-moved=
-own=
+# The cgroups above the box's: the parents of the paths /proc/PID/cgroup
+# shows (only "/" in a cgroup namespace), and the delegated parent by the
+# name the runner gave it, in every hierarchy mounted here.
+targets=
 while IFS=: read -r _ ctl path; do
 	[ "$path" != / ] || continue
-	own=1
 	ctl=${ctl#name=}
 	if [ -z "$ctl" ]; then
 		base=/sys/fs/cgroup/unified
 		[ -d "$base" ] || base=/sys/fs/cgroup
 	else
-		base=/sys/fs/cgroup/$ctl
+		base=/sys/fs/cgroup/${ctl%%,*}
 	fi
-	(echo "$pid" >"$base${path%/*}/cgroup.procs") 2>/dev/null && moved="$moved ${ctl:-v2}"
+	targets="$targets $base${path%/*}"
 done <"/proc/$pid/cgroup"
-[ -n "$moved" ] && escaped "moved a process into the cgroup above the box's ($moved )"
-[ -n "$own" ] || blocked "the box has no cgroup of its own to leave, nor one it can see above it"
-blocked "no cgroup.procs above the box's cgroup took the process"
+for base in /sys/fs/cgroup /sys/fs/cgroup/*; do
+	[ -d "$base/$ESC_W_CGROUP" ] || continue
+	case " $targets " in
+	*" $base/$ESC_W_CGROUP "*) ;;
+	*) targets="$targets $base/$ESC_W_CGROUP" ;;
+	esac
+done
+moved=
+err=
+for t in $targets; do
+	if e=$( (echo "$pid" >"$t/cgroup.procs") 2>&1); then
+		moved="$moved ${t#/sys/fs/cgroup/}"
+	else
+		[ -n "$err" ] || err="$t: ${e##*: }"
+	fi
+done
+[ -n "$moved" ] && escaped "moved a process into the cgroup above the box's:$moved"
+if [ -z "$targets" ]; then
+	e=$(ls -d /sys/fs/cgroup 2>&1 >/dev/null)
+	blocked "no cgroup above the box's is in sight (/proc/PID/cgroup shows only roots; /sys/fs/cgroup: ${e##*: })"
+fi
+blocked "no cgroup.procs above the box's cgroup took the process (${err})"

@@ -6,7 +6,9 @@
 # shellcheck source=lib.sh
 . "$ESC_PROBES/lib.sh"
 user_world
-[ -n "${ESC_W_PEER_PID:-}" ] && [ -n "${ESC_W_PEER_HEAP:-}" ] || inconclusive "the worker started no other box"
+if [ -z "${ESC_W_PEER_PID:-}" ] || [ -z "${ESC_W_PEER_HEAP:-}" ]; then
+	inconclusive "the worker started no other box"
+fi
 out=$("$P/try-escape" mem-write "$ESC_W_PEER_PID" "$ESC_W_PEER_HEAP" apbox-esc-overwritten)
 [ "$out" = ok ] && escaped "overwrote the other box's heap through /proc/PID/mem"
 blocked "$out"
