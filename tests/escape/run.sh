@@ -631,7 +631,8 @@ user_prepare() {
 	as_uid "$RUN_UID" cat "$U_LOCKS/seccomp.bpf" >"$OUT_DIR/snap.seccomp" 2>/dev/null
 	as_uid "$RUN_UID" cat "$U_TARGET_LOCK" >"$OUT_DIR/snap.lock" ||
 		{ echo "cannot read the lock file of box $U_TARGET"; return 2; }
-	! is_process_mode "$MODE" || pextra=(--dir "/probes=$PROBES")
+	# The probes, as the row's box gets them (see run_row).
+	pextra=(--dir "/probes=$PROBES")
 	U_WORKER_ARGS=(--home "$U_HOME" --abstract "apbox-esc-$$-$RUN_UID" --probe-lock "$U_TARGET_LOCK" --timeout 60)
 	# The other box: its program holds a secret in its heap and, passed by
 	# the worker, one in its environment, until the worker shuts its stdin.
@@ -890,7 +891,7 @@ check_user_seccomp_cache() {
 	timeout 5 cmp -s "$OUT_DIR/snap.seccomp" "$f" || changed=1
 	u_apbox cleanup -b "$U_LATER" >/dev/null 2>&1
 	later=$(u_apbox init -b "$U_LATER" --mode code-only 2>&1 >/dev/null &&
-		u_apbox run -b "$U_LATER" --wall-time 10 -- "$PROBES/seccomp-probe" unshare-user 2>&1)
+		u_apbox run -b "$U_LATER" --wall-time 10 --dir "/probes=$PROBES" -- "$PROBES/seccomp-probe" unshare-user 2>&1)
 	as_uid "$RUN_UID" rm -f "$f"
 	u_apbox cleanup -b "$U_LATER" >/dev/null 2>&1
 	case $later in
@@ -1056,6 +1057,11 @@ run_row() {
 	else
 		pin=$PROBES
 		extra=()
+		# A worker hands its box the code to run as a directory rule; in
+		# code-only that grants the source, at its own path, to the box's
+		# Landlock domain, which holds nothing else of the host's but the
+		# system directories.
+		[ -z "${RUN_UID:-}" ] || extra=(--dir "/probes=$PROBES")
 	fi
 	opts=${opts//@WORLD@/$WORLD}
 	opts=${opts//@BOXDIR@/$BOXDIR}
@@ -1354,16 +1360,19 @@ Regenerate (as root, from the source tree, after \`make\` and
 EOF
 	if grep -q $'\t[a-z-]* (user)\t' "$ALL"; then
 		cat <<EOF
-The rows "MODE (user)" are the user worker world (\`APBOX_ESCAPE_USER=1\`):
+The rows "MODE (user)" are the user worker world (\`APBOX_ESCAPE_USER=1\`;
+\`tests/83-escape-user.bats\` runs it alone, in code-only and process, and
+fails on each of its rows that is not BLOCKED):
 apbox spawned by a worker running as an ordinary user, as a Node.js
 worker's \`child_process.spawn()\` does (\`tests/helpers/user-worker\`), so
 that its boxes share the worker's uid.  The area worker holds what such a
-box must not reach: the worker's environment, heap, 0600 file and 0700
-directory, its signals and process group, its TCP, UDP and unix listeners,
-the other box the worker runs at the same time, the shared caches in
-box_root and lock_root that later runs trust, the cgroup above the box, the
-uid's inotify instances, and the runs after this one.  The runner's checks
-judge these rows from what the worker and the host saw.
+box must not reach: the worker's environment, heap, 0600 file (its contents,
+mode, mtime and xattrs) and 0700 directory, its signals and process group,
+its TCP, UDP and unix listeners (also from a box run with --share-net), the
+other box the worker runs at the same time, the shared caches in box_root
+and lock_root that later runs trust, the cgroup above the box, the uid's
+inotify instances, and the runs after this one.  The runner's checks judge
+these rows from what the worker and the host saw.
 
 EOF
 		for v in "${USER_SKIPPED[@]}"; do printf 'Not run: %s.\n\n' "$v"; done
