@@ -127,16 +127,36 @@ user_row() {
 	user_row user-net-abstract process
 }
 
+@test "escape user: user-net-shared-abstract (code-only)" {
+	user_row user-net-shared-abstract code-only
+}
+
 @test "escape user: user-net-shared-abstract (process)" {
 	user_row user-net-shared-abstract process
+}
+
+@test "escape user: user-net-shared-tcp (code-only)" {
+	user_row user-net-shared-tcp code-only
 }
 
 @test "escape user: user-net-shared-tcp (process)" {
 	user_row user-net-shared-tcp process
 }
 
+@test "escape user: user-net-shared-udp (code-only)" {
+	user_row user-net-shared-udp code-only
+}
+
 @test "escape user: user-net-shared-udp (process)" {
 	user_row user-net-shared-udp process
+}
+
+@test "escape user: user-net-shared-unix-path (code-only)" {
+	user_row user-net-shared-unix-path code-only
+}
+
+@test "escape user: user-net-shared-unix-path (process)" {
+	user_row user-net-shared-unix-path process
 }
 
 @test "escape user: user-net-tcp (code-only)" {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # attack: send datagrams to the worker's UDP socket on 127.0.0.1 from a box run with --share-net, as Activepieces runs its boxes
-# modes: process code-and-process
+# modes: code-only process code-and-process
 # options: --share-net
 # check: check_user_udp
 # shellcheck source=lib.sh
