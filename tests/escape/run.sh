@@ -622,6 +622,8 @@ user_prepare() {
 	# are there, whatever the row's mode: a code-only init makes them.
 	u_apbox init -b "$U_LATER" --mode code-only >/dev/null 2>&1
 	u_apbox cleanup -b "$U_LATER" >/dev/null 2>&1
+	U_ETC_DIRS=$(find "$U_ROOT" -mindepth 1 -maxdepth 1 -name '.etc-*' -type d | tr '\n' ' ')
+	U_ETC_DIRS=${U_ETC_DIRS% }
 	U_PEER_TOKEN=apbox-esc-peer-file-$(token)
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	printf '%s\n' "$U_PEER_TOKEN" | as_uid "$RUN_UID" sh -c 'umask 077 && cat >"$1"' sh "$U_PEER_DIR/peer-secret" ||
@@ -1080,7 +1082,7 @@ run_row() {
 		fi
 		for v in "ESC_PROBES=$pin" "ESC_MARKER=$MARKER" "ESC_W_HOME=$U_HOME" "ESC_W_FILE=$U_HOME/secret" \
 			"ESC_W_SOCK=$U_HOME/worker.sock" "ESC_W_ABSTRACT=apbox-esc-$$-$RUN_UID" \
-			"ESC_W_BOX_ROOT=$U_ROOT" "ESC_W_LOCK_ROOT=$U_LOCKS" "ESC_W_PEER_DIR=$U_PEER_DIR" \
+			"ESC_W_BOX_ROOT=$U_ROOT" "ESC_W_ETC_DIRS=$U_ETC_DIRS" "ESC_W_LOCK_ROOT=$U_LOCKS" "ESC_W_PEER_DIR=$U_PEER_DIR" \
 			"ESC_W_TARGET_LOCK=$U_TARGET_LOCK" "ESC_W_CGROUP=$CG_PARENT-user-$RUN_UID"; do
 			envs+=(--env "$v")
 		done

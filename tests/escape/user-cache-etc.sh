@@ -7,12 +7,17 @@
 . "$ESC_PROBES/lib.sh"
 user_world
 : "${ESC_W_BOX_ROOT:?the runner sets ESC_W_BOX_ROOT}"
+# The copies by the names the runner found (box_root may not be listable here).
+[ -n "${ESC_W_ETC_DIRS:-}" ] || inconclusive "the runner found no copy of /etc in box_root"
 line=apbox-esc-forged::0:0::/:/bin/sh
 forged=
 err=
-for f in "$ESC_W_BOX_ROOT"/.etc-*/passwd; do
-	[ -f "$f" ] || { err=$(ls -d "$f" 2>&1); continue; }
-	size=$(wc -c <"$f") || continue
+for d in $ESC_W_ETC_DIRS; do
+	f=$d/passwd
+	if ! size=$(wc -c 2>"$SCRATCH/etc-err" <"$f"); then
+		err=$(cat "$SCRATCH/etc-err")
+		continue
+	fi
 	[ "$size" -gt "${#line}" ] || continue
 	# The same size: the line, then '#' up to the old size.  The same
 	# mtime (and atime): put back from a reference file.
@@ -22,6 +27,6 @@ for f in "$ESC_W_BOX_ROOT"/.etc-*/passwd; do
 		forged="$forged ${f#"$ESC_W_BOX_ROOT"/}"
 	fi
 done
-rm -f "$SCRATCH/etc-ref" "$SCRATCH/etc-new"
+rm -f "$SCRATCH/etc-ref" "$SCRATCH/etc-new" "$SCRATCH/etc-err"
 [ -n "$forged" ] && escaped "rewrote the shared /etc copy's passwd, same size and mtime"
 blocked "the shared /etc copy: ${err##*: }"
