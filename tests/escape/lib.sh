@@ -18,6 +18,15 @@
 # namespace of their own); they undo at once whatever worked, and loop a
 # bounded number of times.  Their targets come from the runner's ESC_*
 # variables, never from guessing.
+#
+# The attacks of the user worker world (user-*.sh, run by apbox started by
+# an ordinary user, see run.sh) aim at what the runner made for them alone,
+# all named by ESC_W_* variables: they send SIGKILL to the worker's sentinel
+# processes and groups (and to their own process group), overwrite the
+# canaries in the worker's and the other box's heap, and change or leave
+# files in the worker's directory, the other box's directory and the box
+# and lock roots of that world, all under the runner's temp dir; the
+# runner's host-side checks look at what changed and put it back.
 
 blocked() {
 	echo "blocked: $*"
@@ -69,6 +78,23 @@ try_open_read() {
 # has_token FILE TOKEN: FILE can be read and holds TOKEN.
 has_token() {
 	grep -qs -- "$2" "$1" 2>/dev/null
+}
+
+# user_world: stop unless the runner's user worker world set this run up
+# (its worker adds ESC_W_PID; the runner ESC_W_HOME).
+user_world() {
+	if [ -z "${ESC_W_PID:-}" ] || [ -z "${ESC_W_HOME:-}" ]; then
+		inconclusive "not run by the user worker world of run.sh"
+	fi
+	[ "$(id -u)" -ne 0 ] || inconclusive "the user worker world runs as an ordinary user, not root"
+}
+
+# hold_for_worker: tell the worker that spawned apbox that the attack holds
+# what it took (the line "apbox-esc-hold" on stdout) and wait for its
+# "apbox-esc-go" on stdin, after it looked; returns at once without a worker.
+hold_for_worker() {
+	echo apbox-esc-hold
+	read -r _ || :
 }
 
 : "${ESC_PROBES:?the runner sets ESC_PROBES}"

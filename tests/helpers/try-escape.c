@@ -37,6 +37,19 @@
  *                                  (host side) listen on an abstract unix
  *                                  socket, accept and close connections, stop
  *                                  after SECONDS; prints "listening" when ready
+ *   try-escape mem-read PID ADDR   read 64 bytes at ADDR of PID through
+ *                                  /proc/PID/mem, print them ("read: TEXT",
+ *                                  other bytes as '.')
+ *   try-escape mem-write PID ADDR TEXT
+ *                                  write TEXT at ADDR of PID through /proc/PID/mem
+ *   try-escape udp-send HOST PORT  send one UDP datagram to a numeric address
+ *   try-escape inotify-hold N      create up to N (<= 65536) inotify instances,
+ *                                  print "opened K", then the line
+ *                                  "apbox-esc-hold", wait for a line on stdin
+ *                                  (15 s at most) and close them
+ *   try-escape setxattr PATH NAME VALUE
+ *                                  set the extended attribute NAME of PATH
+ *                                  (not following a last symbolic link)
  *
  * Prints "ok" and exits 0 when the action worked; prints "error: <strerror>"
  * ("error: <step>: <strerror>" for actions of several steps) and exits 1 when
@@ -51,8 +64,12 @@
  * only raises what a process of the caller may already hold, nofile and
  * raw-socket close what they opened, every "syscall" call carries an
  * argument the kernel refuses (a bad fd, an unknown clock) before acting,
- * and listen-unix only accepts and closes, for a bounded time.  Plain C,
- * no apbox code, linked statically so it runs in a box without /lib.
+ * and listen-unix only accepts and closes, for a bounded time.  mem-write
+ * writes only the address it is given, of the process it is given: the
+ * user worker world (tests/escape/run.sh) names the canaries of its own
+ * worker and sentinel box; inotify-hold closes what it opened, within 15 s;
+ * setxattr sets only the attribute it is given, on the path it is given.
+ * Plain C, no apbox code, linked statically so it runs in a box without /lib.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* also set by config.h when built by automake */
@@ -68,9 +85,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -80,6 +99,7 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_DENIED = 1, EXIT_USAGE = 2 };
@@ -115,7 +135,9 @@ usage(void)
 		"       write0 FD | ptrace PID | getfds PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
 		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds |\n"
 		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
-		"       listen-unix @NAME SECONDS | umount PATH\n");
+		"       listen-unix @NAME SECONDS | umount PATH |\n"
+		"       mem-read PID ADDR | mem-write PID ADDR TEXT | udp-send HOST PORT |\n"
+		"       inotify-hold N | setxattr PATH NAME VALUE\n");
 	return EXIT_USAGE;
 }
 
@@ -328,37 +350,47 @@ do_sethostname(const char *name)
 	return ok();
 }
 
+/* A numeric address and port into ss; 0, or the exit status of a usage error. */
 static int
-do_connect(const char *host, const char *port_s)
+inet_address(const char *host, const char *port_s, struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct sockaddr_storage ss;
-	struct sockaddr_in *in4 = (struct sockaddr_in *) &ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &ss;
-	struct pollfd pfd;
-	socklen_t len, elen;
+	struct sockaddr_in *in4 = (struct sockaddr_in *) ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) ss;
 	char *end;
 	long port;
-	int fd, r, en;
 
 	errno = 0;
 	port = strtol(port_s, &end, 10);
 	if (errno || end == port_s || *end || port < 1 || port > 65535)
 		return usage();
 	/* Numeric addresses only: a static binary has no NSS, a box no DNS. */
-	memset(&ss, 0, sizeof(ss));
+	memset(ss, 0, sizeof(*ss));
 	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons((uint16_t) port);
-		len = sizeof(*in4);
+		*len = sizeof(*in4);
 	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t) port);
-		len = sizeof(*in6);
+		*len = sizeof(*in6);
 	} else {
 		fprintf(stderr, "try-escape: \"%s\" is not a numeric IPv4 or IPv6 address\n", host);
 		return EXIT_USAGE;
 	}
+	return 0;
+}
 
+static int
+do_connect(const char *host, const char *port_s)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	socklen_t len, elen;
+	int fd, r, en;
+
+	r = inet_address(host, port_s, &ss, &len);
+	if (r)
+		return r;
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail_at("socket", errno);
@@ -475,6 +507,148 @@ do_listen_unix(const char *name, const char *secs_s)
 	}
 	(void) close(fd);
 	return EXIT_OK;
+}
+
+static int
+do_udp_send(const char *host, const char *port_s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, r, en;
+
+	r = inet_address(host, port_s, &ss, &len);
+	if (r)
+		return r;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail_at("socket", errno);
+	/* Sent is not received: only the listener can tell that it arrived. */
+	if (sendto(fd, "apbox-esc\n", 10, 0, (struct sockaddr *) &ss, len) != 10) {
+		en = errno;
+		(void) close(fd);
+		return fail_at("sendto", en);
+	}
+	(void) close(fd);
+	return ok();
+}
+
+/* PID and ADDR of mem-read and mem-write; the open /proc/PID/mem, or -1. */
+static int
+open_mem(const char *pid_s, const char *addr_s, int flags, off_t *addr)
+{
+	char path[64], *end;
+	unsigned long long a;
+	pid_t pid;
+	int fd;
+
+	errno = 0;
+	a = strtoull(addr_s, &end, 0);
+	if (parse_pid(pid_s, &pid) < 0 || errno || end == addr_s || *end || a == 0 ||
+	    a > (unsigned long long) INT64_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	*addr = (off_t) a;
+	(void) snprintf(path, sizeof(path), "/proc/%d/mem", (int) pid);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd;
+}
+
+static int
+do_mem_read(const char *pid_s, const char *addr_s)
+{
+	char buf[64];
+	ssize_t n;
+	off_t addr;
+	int fd = open_mem(pid_s, addr_s, O_RDONLY, &addr);
+
+	if (fd < 0)
+		return errno == EINVAL ? usage() : fail_at("open", errno);
+	n = pread(fd, buf, sizeof(buf), addr);
+	if (n <= 0) {
+		int en = n < 0 ? errno : EIO;
+
+		(void) close(fd);
+		return fail_at("read", en);
+	}
+	(void) close(fd);
+	printf("read: ");
+	for (ssize_t i = 0; i < n && buf[i]; i++)
+		putchar(buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '.');
+	putchar('\n');
+	return ok();
+}
+
+static int
+do_mem_write(const char *pid_s, const char *addr_s, const char *text)
+{
+	size_t len = strlen(text);
+	off_t addr;
+	int fd = open_mem(pid_s, addr_s, O_WRONLY, &addr);
+
+	if (fd < 0)
+		return errno == EINVAL ? usage() : fail_at("open", errno);
+	if (pwrite(fd, text, len, addr) != (ssize_t) len) {
+		int en = errno ? errno : EIO;
+
+		(void) close(fd);
+		return fail_at("write", en);
+	}
+	(void) close(fd);
+	return ok();
+}
+
+static int
+do_inotify_hold(const char *arg)
+{
+	struct pollfd pfd = {.fd = 0, .events = POLLIN};
+	char *end, c;
+	long n, opened = 0;
+	int *fds, en = 0;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 1 || n > 65536)
+		return usage();
+	fds = calloc((size_t) n, sizeof(*fds));
+	if (!fds)
+		return fail_at("calloc", errno);
+	while (opened < n) {
+		int fd = inotify_init1(IN_CLOEXEC);
+
+		if (fd < 0) {
+			en = errno;
+			break;
+		}
+		fds[opened++] = fd;
+	}
+	printf("opened %ld%s%s\n", opened, en ? ", then " : "", en ? strerror(en) : "");
+	/* Held while whoever runs us looks (lib.sh: hold_for_worker), 15 s at most. */
+	printf("apbox-esc-hold\n");
+	(void) fflush(stdout);
+	for (int i = 0; i < 150; i++) {
+		ssize_t r;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		r = read(0, &c, 1);
+		if (r <= 0 || c == '\n')
+			break;
+	}
+	for (long i = 0; i < opened; i++)
+		(void) close(fds[i]);
+	free(fds);
+	if (!opened)
+		return fail(en);
+	return ok();
+}
+
+static int
+do_setxattr(const char *path, const char *name, const char *value)
+{
+	if (lsetxattr(path, name, value, strlen(value), 0) < 0)
+		return fail(errno);
+	return ok();
 }
 
 static int
@@ -826,11 +1000,22 @@ main(int argc, char **argv)
 			return do_syscall(a);
 		if (strcmp(cmd, "umount") == 0)
 			return do_umount(a);
+		if (strcmp(cmd, "inotify-hold") == 0)
+			return do_inotify_hold(a);
 	} else if (argc == 4) {
 		if (strcmp(cmd, "connect") == 0)
 			return do_connect(argv[2], argv[3]);
 		if (strcmp(cmd, "listen-unix") == 0)
 			return do_listen_unix(argv[2], argv[3]);
+		if (strcmp(cmd, "udp-send") == 0)
+			return do_udp_send(argv[2], argv[3]);
+		if (strcmp(cmd, "mem-read") == 0)
+			return do_mem_read(argv[2], argv[3]);
+	} else if (argc == 5) {
+		if (strcmp(cmd, "mem-write") == 0)
+			return do_mem_write(argv[2], argv[3], argv[4]);
+		if (strcmp(cmd, "setxattr") == 0)
+			return do_setxattr(argv[2], argv[3], argv[4]);
 	}
 	return usage();
 }
