@@ -135,22 +135,6 @@ user_row() {
 	user_row user-net-shared-abstract process
 }
 
-@test "escape user: user-net-shared-tcp (code-only)" {
-	user_row user-net-shared-tcp code-only
-}
-
-@test "escape user: user-net-shared-tcp (process)" {
-	user_row user-net-shared-tcp process
-}
-
-@test "escape user: user-net-shared-udp (code-only)" {
-	user_row user-net-shared-udp code-only
-}
-
-@test "escape user: user-net-shared-udp (process)" {
-	user_row user-net-shared-udp process
-}
-
 @test "escape user: user-net-shared-unix-path (code-only)" {
 	user_row user-net-shared-unix-path code-only
 }
