@@ -3,6 +3,7 @@
 # attack: run a binary with file capabilities (setcap cap_net_raw,cap_dac_read_search,cap_sys_admin+ep)
 # modes: process code-and-process code-only
 # process-options: --dir /fcap=@WORLD@/fcap
+# options: --dir @WORLD@/fcap
 # shellcheck source=lib.sh
 . "$ESC_PROBES/lib.sh"
 d=/fcap

@@ -3,6 +3,7 @@
 # attack: run a setuid-root and a setgid-root copy of id(1)
 # modes: process code-and-process code-only
 # process-options: --dir /suid=@WORLD@/suid
+# options: --dir @WORLD@/suid
 # shellcheck source=lib.sh
 . "$ESC_PROBES/lib.sh"
 d=/suid
