@@ -68,7 +68,7 @@ probe_ns(bool want_proc, const char **step)
 		    CLONE_NEWCGROUP | CLONE_NEWNET;
 	int pipefd[2];
 	pid_t pid;
-	int st, err = 0;
+	int st, err = 0, which = 0;
 
 	if (pipe(pipefd) < 0)
 		return errno;
@@ -82,26 +82,33 @@ probe_ns(bool want_proc, const char **step)
 	}
 	if (pid == 0) {
 		int e = 0;
+		int at = 0;
 		(void) close(pipefd[0]);
 		if (want_proc) {
 			/* private first: nothing may propagate back to the host */
-			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 				e = errno;
-			else if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				       NULL) < 0)
+				at = 1;
+			} else if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					 NULL) < 0) {
 				e = errno;
+				at = 2;
+			}
 		}
-		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
+		if (write(pipefd[1], &at, sizeof(at)) != sizeof(at) ||
+		    write(pipefd[1], &e, sizeof(e)) != sizeof(e))
 			_exit(1);
 		_exit(0);
 	}
 	(void) close(pipefd[1]);
-	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+	if (read(pipefd[0], &which, sizeof(which)) != sizeof(which) ||
+	    read(pipefd[0], &err, sizeof(err)) != sizeof(err))
 		err = EIO;
 	(void) close(pipefd[0]);
 	(void) waitpid(pid, &st, 0);
 	if (err)
-		*step = "mounting a fresh /proc in them";
+		*step = which == 1 ? "making mounts private in them"
+				   : "mounting a fresh /proc in them";
 	return err;
 }
 
@@ -179,8 +186,11 @@ mode_verdict(struct report *r, const struct ap_conf *c, const struct mode_desc *
 		*f = r->proc;
 	else if ((pf & PLAN_SECCOMP) && !r->seccomp.ok)
 		*f = r->seccomp;
-	else if (plan_landlock_verdict(c, md, !r->root, &r->ll, &e) < 0)
-		fill_why(f, "%s", e.msg);
+	else if (plan_landlock_verdict(c, md, !r->root, &r->ll, &e) < 0) {
+		char line[sizeof(f->why)];
+		ap_err_format(&e, line, sizeof(line)); /* as run says it */
+		fill_why(f, "%s", line);
+	}
 	add_word(has, sizeof(r->has[0]), "session");
 	add_word(limits ? has : lacks, sizeof(r->has[0]), "cgroup-limits");
 	if (!pf)
@@ -233,7 +243,12 @@ gather(struct report *r, const struct ap_conf *c)
 		else
 			fill_why(&r->userns, "%s: %s", step, strerror(err));
 		r->proc = r->userns;
-	} else if ((err = probe_ns(true, &step)) != 0) {
+	} else if ((err = probe_ns(true, &step)) != 0 && strstr(step, "private")) {
+		fill_why(&r->proc,
+			 "%s: %s: mount propagation cannot be changed here (gVisor refuses it "
+			 "without CAP_SYS_ADMIN)",
+			 step, strerror(err));
+	} else if (err) {
 		fill_why(&r->proc,
 			 "%s: %s: the host's /proc is masked or read-only (a container "
 			 "runtime's masked paths); give the container an unmasked /proc "

@@ -368,6 +368,7 @@ def judge_mode(mode, check, by):
 # does not confirm a verdict about user namespaces.
 LAYERS = [
     ("namespaces", ("namespace",)),
+    ("mounts private", ("mounts private",)),
     ("/proc", ('"proc"', "/proc")),
     ("seccomp", ("seccomp",)),
     ("cgroup", ("cgroup",)),
