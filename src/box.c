@@ -120,6 +120,30 @@ parse_state(const char *buf, struct box_state *st)
 }
 
 int
+box_lock_root_open(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+
+	if (fd < 0)
+		return -errno;
+	/*
+	 * Why 0600: anyone who can open a lock file can flock it, and a box
+	 * holding another box's lock makes that box's run and cleanup fail
+	 * with "in use".  A code-only box runs on the host as the box uid, so
+	 * the file must be readable by its owner alone.  A file an older apbox
+	 * made 0644 is tightened here, when it is ours.
+	 */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077) &&
+	    fchmod(fd, 0600) < 0) {
+		int en = errno;
+		(void) close(fd);
+		return -en;
+	}
+	return fd;
+}
+
+int
 box_lock(struct box *b, bool wait, struct ap_err *e)
 {
 	cleanup_free char *lock_root = xstrdup(b->lock_path);
@@ -128,16 +152,16 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 	int r;
 
 	*strrchr(lock_root, '/') = '\0';
-	b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (b->lock_fd < 0 && errno == ENOENT) {
+	b->lock_fd = box_lock_root_open(b->lock_path);
+	if (b->lock_fd == -ENOENT) {
 		/* The first command after a reboot (lock_root on /run): make lock_root. */
 		r = mkdir_parents(lock_root, e);
 		if (r < 0)
 			return r;
-		b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		b->lock_fd = box_lock_root_open(b->lock_path);
 	}
 	if (b->lock_fd < 0)
-		return ap_err_set(e, errno, "cannot open lock file \"%s\"", b->lock_path);
+		return ap_err_set(e, -b->lock_fd, "cannot open lock file \"%s\"", b->lock_path);
 	if (flock(b->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		if (errno == EWOULDBLOCK)
 			return ap_err_set(e, 0,

@@ -89,6 +89,29 @@ teardown() { teardown_world; }
 	grep -q "^apbox-lock-1 init=0 *$" "$LOCK_ROOT/$BOX"
 }
 
+@test "lock: the files of lock_root are 0600, so no box uid can flock another box's lock" {
+	requires root
+	local other=$((60000 + BOX + 1))
+	init_box --mode code-only
+	# A code-only box runs on the host as its uid: it must not be able to take the lock.
+	run ! setpriv --reuid="$other" --regid="$other" --clear-groups \
+		flock -n -x "$LOCK_ROOT/$BOX" -c 'echo locked'
+	refute_output --partial locked
+	run -0 stat -c %a "$LOCK_ROOT/$BOX" "$LOCK_ROOT/etc.lock" "$LOCK_ROOT/seccomp.bpf"
+	assert_output $'600\n600\n600'
+	run -0 "$APBOX" run -b "$BOX" -- /bin/true
+	run -0 "$APBOX" cleanup -b "$BOX"
+}
+
+@test "lock: a lock file an older apbox made 0644 is made 0600" {
+	requires root
+	mkdir -p "$LOCK_ROOT"
+	: >"$LOCK_ROOT/$BOX"
+	chmod 644 "$LOCK_ROOT/$BOX"
+	init_box
+	[ "$(stat -c %a "$LOCK_ROOT/$BOX")" = 600 ]
+}
+
 @test "escape: cleanup does not follow a symlink planted in the box" {
 	init_box
 	mkdir "$WORLD/outside"
