@@ -135,6 +135,26 @@ teardown() { teardown_world; }
 	[ ! -e "$BOX_ROOT/$BOX/box/ran" ]
 }
 
+@test "stdio: a FIFO a box left as --stdin is refused at once, never waited on" {
+	mkfifo "$BOX_ROOT/$BOX/box/in"
+	run -125 timeout 10 "$APBOX" run -b "$BOX" --meta "$META" --stdin "$BOX_ROOT/$BOX/box/in" -- \
+		/bin/sh -c 'touch ran'
+	assert_output "apbox: cannot read \"$BOX_ROOT/$BOX/box/in\": a FIFO below box_root (a box may have made it)"
+	assert_meta status XX
+	[ ! -e "$BOX_ROOT/$BOX/box/ran" ]
+	run -125 "$APBOX" run -b "$BOX" --stdin "$WORLD" -- /bin/true
+	assert_output --partial "not a regular file nor a device"
+}
+
+@test "stdio: the caller's own FIFO outside box_root is read, after its writer comes" {
+	mkfifo "$WORLD/fifo"
+	(sleep 0.3; echo from-fifo >"$WORLD/fifo") &
+	run -0 timeout 10 "$APBOX" run -b "$BOX" --stdin "$WORLD/fifo" -- /bin/cat
+	assert_output from-fifo
+	run -0 "$APBOX" run -b "$BOX" --stdin /dev/null -- /bin/cat
+	assert_output ""
+}
+
 @test "stdio: an unwritable --meta path is an error before anything runs" {
 	run -125 "$APBOX" run -b "$BOX" --meta "$WORLD/no/such/dir/meta" -- /bin/sh -c 'touch ran'
 	assert_output --partial "meta"

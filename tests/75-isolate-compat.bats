@@ -187,6 +187,15 @@ out"
 	[ "$(stat -c %u "$BOXDIR/out.txt")" -eq $((60000 + BOX)) ]
 }
 
+@test "compat: a FIFO in the box as --stdin is refused at once (exit 2), /dev/null is read" {
+	init_iso
+	mkfifo "$BOXDIR/in"
+	chown $((60000 + BOX)) "$BOXDIR/in"
+	run -2 timeout 10 "$ISOLATE" -b "$BOX" --stdin=in --run -- /bin/cat
+	assert_output 'isolate: cannot read "in": not a regular file nor a device'
+	run -0 timeout 10 "$ISOLATE" -b "$BOX" -s --stdin=/dev/null --run -- /bin/cat
+}
+
 @test "compat: with --chdir, relative --stdout still lands in /box, as in isolate" {
 	init_iso
 	run -0 "$ISOLATE" -b "$BOX" --chdir=/tmp --stdout=where.txt --run -- /bin/pwd

@@ -422,6 +422,18 @@ check_stdin_symlink() {
 	echo "--stdin on the planted symlink gave the program nothing: $(echo "$out" | head -1)"
 }
 
+check_stdin_fifo() {
+	local out rc
+	[ -p "$BOXDIR/in" ] || { echo "the program did not leave the FIFO /box/in"; return 2; }
+	out=$(timeout 15 env APBOX_CONFIG="$RUN_CONF" "$RUN_APBOX" run -b "$BOX" --stdin "$BOXDIR/in" -- /bin/true 2>&1)
+	rc=$?
+	if [ "$rc" -eq 124 ]; then
+		echo "a later run with --stdin BOXDIR/in blocked in apbox for 15 s, on the program's FIFO"
+		return 1
+	fi
+	echo "--stdin on the planted FIFO did not wait (exit $rc): $(echo "$out" | head -1)"
+}
+
 check_canary() {
 	if [ -f "$CANARY/keep" ] && [ "$(cat "$CANARY/keep")" = apbox-esc-canary ] && [ -f "$HOST_FILE" ]; then
 		echo "cleanup removed the symlinks, not their targets"
