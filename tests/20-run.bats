@@ -109,6 +109,17 @@ teardown() { teardown_world; }
 	assert_output UNSANDBOXED
 }
 
+@test "env: an --env value is not in apbox's /proc/PID/cmdline while the box runs" {
+	requires root
+	local secret=apbox-secret-$$-$RANDOM
+	run -0 "$APBOX" run -b "$BOX" --mode code-only --env "SECRET=$secret" -- /bin/sh -c "$CMDLINE_PROBE"
+	assert_output "seen:yes found:none"
+	# --env NAME passes apbox's own variable, never on any command line.
+	SECRET=$secret run -0 "$APBOX" run -b "$BOX" --mode code-only --env SECRET -- \
+		/bin/sh -c 'echo "$SECRET"'
+	assert_output "$secret"
+}
+
 @test "env: --env with a bad name is an error" {
 	run -125 "$APBOX" run -b "$BOX" --env '1BAD=x' -- /bin/true
 	assert_output --partial "bad variable"

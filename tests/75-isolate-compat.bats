@@ -173,6 +173,16 @@ make_engine() {
 	assert_output "none"
 }
 
+@test "compat: an --env value is not in apbox's /proc/PID/cmdline while the box runs" {
+	AP_EXECUTION_MODE=SANDBOX_CODE_ONLY init_iso
+	local secret=apbox-secret-$$-$RANDOM
+	run -0 "$ISOLATE" -b "$BOX" -s --env=SECRET="$secret" -E PATH=/usr/bin:/bin --run -- \
+		/bin/sh -c "$CMDLINE_PROBE"
+	assert_output "seen:yes found:none"
+	SECRET=$secret run -0 "$ISOLATE" -b "$BOX" -s --env=SECRET --run -- /bin/sh -c 'echo "$SECRET"'
+	assert_output "$secret"
+}
+
 @test "compat: --stdout/--stderr are box paths, opened by the box user" {
 	init_iso
 	# in.txt does not exist yet: an error of the box (XX), as in isolate

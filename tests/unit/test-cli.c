@@ -9,7 +9,7 @@
 #include "mode.h"
 #include "tap.h"
 
-#define ARGV(...)	 ((char *[]){"apbox", __VA_ARGS__, NULL})
+#define ARGV(...)	 tap_argv((char *[]){"apbox", __VA_ARGS__, NULL})
 #define ARGC(...)	 ((int) (sizeof((char *[]){"apbox", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(o, e, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (e))
 
@@ -93,6 +93,22 @@ main(void)
 	TAP_IS_INT(o.dirs.n, 1, "dir: one rule");
 	TAP_IS_STR(o.dirs.v[0].inside, "/data", "dir: inside");
 	cli_opts_free(&o);
+
+	{
+		/* --env values are overwritten in argv once copied (/proc/PID/cmdline). */
+		char **av =
+			ARGV("run", "--env", "TOK=secret", "-EK=v", "--env=E=", "--", "x", "A=b");
+		TAP_IS_INT(cli_parse(ARGC("run", "--env", "TOK=secret", "-EK=v", "--env=E=", "--",
+					  "x", "A=b"),
+				     av, &o, &e),
+			   0, "env: parsed");
+		TAP_IS_STR(o.env[0].value, "secret", "env: value kept");
+		TAP_IS_STR(av[3], "TOK=******", "env: value wiped from argv");
+		TAP_IS_STR(av[4], "-EK=*", "env: value of -E wiped from argv");
+		TAP_IS_STR(av[5], "--env=E=", "env: empty value");
+		TAP_IS_STR(av[8], "A=b", "env: the program's arguments are left alone");
+		cli_opts_free(&o);
+	}
 
 	for (int i = 0; i < AP_MODE_COUNT; i++) {
 		const struct mode_desc *d = mode_desc((enum ap_mode) i);
