@@ -257,10 +257,31 @@ env_unset(struct plan_store *ps, const char *name)
 	}
 }
 
-static void
-build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
-	  const struct box *b, bool newroot, const struct mode_desc *md)
+/*
+ * The caller's own AP_EXECUTION_MODE, from its --env rules (the last one
+ * naming it, with the value it gives or apbox's own), or NULL.
+ */
+static const char *
+caller_mode_value(const struct ap_opts *o)
 {
+	const char *v = NULL;
+
+	for (size_t i = 0; i < o->nenv; i++) {
+		const struct env_rule *r = &o->env[i];
+		if (strcmp(r->name, "AP_EXECUTION_MODE") != 0)
+			continue;
+		v = r->remove ? NULL : r->value ? r->value : getenv(r->name);
+	}
+	return v && *v ? v : NULL;
+}
+
+static int
+build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	  const struct box *b, bool newroot, enum ap_mode mode, struct ap_err *e)
+{
+	const struct mode_desc *md = mode_desc(mode);
+	const char *claim = caller_mode_value(o);
+
 	ps->envp = xcalloc(1, sizeof(char *));
 	env_set(ps, "PATH", c->path);
 	env_set(ps, "HOME", newroot ? "/box" : b->work);
@@ -290,8 +311,34 @@ build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *
 				env_unset(ps, r->name);
 		}
 	}
-	/* The engine is told the truth about its sandbox, whatever the caller passed. */
+	/*
+	 * The engine is told the truth about its sandbox.  A caller (an
+	 * isolate worker passes --env=AP_EXECUTION_MODE=...) may name the mode
+	 * itself, and its value reaches the program unchanged when the box
+	 * gives that mode's isolation: the same mode, process for
+	 * code-and-process and back (the same box), or a weaker mode, which
+	 * only makes the engine do more of its own isolating.  A mode the box
+	 * does not give would have the engine rely on isolation it lacks:
+	 * refused.
+	 */
+	if (claim) {
+		enum ap_mode want;
+
+		if (mode_parse(claim, &want) < 0)
+			return ap_err_set(
+				e, 0, "--env: AP_EXECUTION_MODE=\"%s\" is not a mode (one of %s)",
+				claim, mode_names());
+		if (!mode_gives(mode, want))
+			return ap_err_set(
+				e, 0,
+				"--env: AP_EXECUTION_MODE=%s asks for isolation that mode %s "
+				"does not give (use --mode, or init the box in that mode)",
+				claim, md->name);
+		env_set(ps, "AP_EXECUTION_MODE", claim);
+		return 0;
+	}
 	env_set(ps, "AP_EXECUTION_MODE", md->ap_name);
+	return 0;
 }
 
 int
@@ -367,8 +414,10 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		ps->cwd = xstrdup(b->work);
 	}
 	p->cwd = ps->cwd;
-	build_env(ps, o, c, b, newroot, md);
+	r = build_env(ps, o, c, b, newroot, mode, e);
 	p->envp = ps->envp;
+	if (r < 0)
+		return r;
 
 	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
 			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));

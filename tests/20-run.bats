@@ -104,8 +104,13 @@ teardown() { teardown_world; }
 	assert_line --partial "APBOX_CONFIG="
 }
 
-@test "env: AP_EXECUTION_MODE cannot be forged" {
-	run_box --env AP_EXECUTION_MODE=SANDBOX_PROCESS -- /bin/sh -c 'echo $AP_EXECUTION_MODE'
+@test "env: AP_EXECUTION_MODE cannot claim more isolation than the box gives" {
+	run -125 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=SANDBOX_PROCESS -- \
+		/bin/sh -c 'echo ran $AP_EXECUTION_MODE'
+	assert_output "apbox: --env: AP_EXECUTION_MODE=SANDBOX_PROCESS asks for isolation that mode unsandboxed does not give (use --mode, or init the box in that mode)"
+	run -125 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=nope -- /bin/true
+	assert_output --partial 'AP_EXECUTION_MODE="nope" is not a mode'
+	run -0 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=UNSANDBOXED -- /bin/sh -c 'echo $AP_EXECUTION_MODE'
 	assert_output UNSANDBOXED
 }
 

@@ -183,6 +183,33 @@ make_engine() {
 	assert_output "$secret"
 }
 
+@test "compat: the caller's AP_EXECUTION_MODE reaches the program unchanged in either process mode" {
+	local box_mode x
+	for box_mode in SANDBOX_PROCESS SANDBOX_CODE_AND_PROCESS; do
+		AP_EXECUTION_MODE=$box_mode init_iso
+		for x in SANDBOX_CODE_AND_PROCESS SANDBOX_PROCESS SANDBOX_CODE_ONLY UNSANDBOXED; do
+			run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE="$x" --run -- \
+				/bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+			assert_output "$x"
+			# --env=AP_EXECUTION_MODE passes apbox's own value, the same way
+			AP_EXECUTION_MODE=$x run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE \
+				--run -- /bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+			assert_output "$x"
+		done
+	done
+}
+
+@test "compat: AP_EXECUTION_MODE naming more isolation than the box gives is refused (exit 2)" {
+	AP_EXECUTION_MODE=SANDBOX_CODE_ONLY init_iso
+	run -2 "$ISOLATE" -b "$BOX" -s --meta="$META" --env=AP_EXECUTION_MODE=SANDBOX_PROCESS --run -- \
+		/bin/sh -c 'echo ran'
+	assert_output "isolate: --env: AP_EXECUTION_MODE=SANDBOX_PROCESS asks for isolation that mode code-only does not give (use --mode, or init the box in that mode)"
+	assert_meta status XX
+	run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE=UNSANDBOXED --run -- \
+		/bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+	assert_output UNSANDBOXED
+}
+
 @test "compat: --stdout/--stderr are box paths, opened by the box user" {
 	init_iso
 	# in.txt does not exist yet: an error of the box (XX), as in isolate

@@ -110,6 +110,15 @@ main(void)
 		cli_opts_free(&o);
 	}
 
+	tap_ok(mode_gives(AP_MODE_PROCESS, AP_MODE_CODE_AND_PROCESS) &&
+		       mode_gives(AP_MODE_CODE_AND_PROCESS, AP_MODE_PROCESS),
+	       "mode: the process modes give each other");
+	tap_ok(mode_gives(AP_MODE_PROCESS, AP_MODE_CODE_ONLY) &&
+		       mode_gives(AP_MODE_CODE_ONLY, AP_MODE_UNSANDBOXED),
+	       "mode: a stronger mode gives a weaker one");
+	tap_ok(!mode_gives(AP_MODE_CODE_ONLY, AP_MODE_PROCESS) &&
+		       !mode_gives(AP_MODE_UNSANDBOXED, AP_MODE_CODE_ONLY),
+	       "mode: a weaker mode does not give a stronger one");
 	for (int i = 0; i < AP_MODE_COUNT; i++) {
 		const struct mode_desc *d = mode_desc((enum ap_mode) i);
 		tap_ok(mode_parse(d->name, &m) == 0 && m == (enum ap_mode) i, "mode: %s", d->name);
