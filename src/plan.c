@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "err.h"
+#include "limit.h"
 #include "mode.h"
 #include "util.h"
 
@@ -69,6 +70,9 @@ plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *
 	TAKE(LIM_WALL, wall_ms);
 	TAKE(LIM_EXTRA, extra_ms);
 #undef TAKE
+	/* isolate's default stack is unlimited; apbox's own keeps the inherited one. */
+	if (o->compat && !out->stack)
+		out->stack = LIMIT_STACK_UNLIMITED;
 }
 
 /*
@@ -190,6 +194,32 @@ default_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b
 }
 
 /*
+ * Every box of a process mode gets a private, writable /dev/shm (POSIX
+ * shared memory: headless Chromium needs it), never the host's, which is a
+ * channel between boxes, whatever its /dev rule.  apbox's own /dev (the
+ * shared device directory or the minimal one) has shm as a link to the
+ * run's private /tmp; any other /dev (a caller's bind of the host's /dev,
+ * read-only with its /dev/shm, or none at all) gets a tmpfs of tmp_size
+ * on /dev/shm, after every other rule.  A caller's own /dev/shm rule stays.
+ */
+static void
+shm_rule(struct dir_rules *rs, const struct box *b)
+{
+	const struct dir_rule *dev = NULL;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		if (strcmp(rs->v[i].inside, "/dev/shm") == 0)
+			return;
+		if (strcmp(rs->v[i].inside, "/dev") == 0)
+			dev = &rs->v[i];
+	}
+	if (dev && ((dev->flags & RULE_MINIDEV) || ((dev->flags & RULE_STATIC) && dev->outside &&
+						    strcmp(dev->outside, b->dev) == 0)))
+		return;
+	rules_put(rs, "/dev/shm", NULL, RULE_TMP | RULE_RW);
+}
+
+/*
  * Which defaults the caller's rules (or the engine and code dirs) allow to
  * be more than plain binds: the /etc copy when nothing lies below /etc,
  * the /bin-style links when nothing lies below them or on /usr.
@@ -297,6 +327,13 @@ build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *
 				env_set(ps, name, eq + 1);
 		}
 	}
+	/*
+	 * isolate's one default variable: glibc's fatal messages (a heap
+	 * corruption) go to stderr, not to a /dev/tty the box may lack.  A rule
+	 * may change it, as in isolate.
+	 */
+	if (o->compat)
+		env_set(ps, "LIBC_FATAL_STDERR_", "1");
 	for (size_t i = 0; i < o->nenv; i++) {
 		const struct env_rule *r = &o->env[i];
 		if (r->remove) {
@@ -385,6 +422,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			if (r < 0)
 				return ap_err_prefix(e, "--dir");
 		}
+		shm_rule(&ps->rules, b);
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;

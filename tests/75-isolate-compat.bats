@@ -210,6 +210,24 @@ make_engine() {
 	assert_output UNSANDBOXED
 }
 
+@test "compat: LIBC_FATAL_STDERR_=1 and an unlimited stack unless --stack, as in isolate" {
+	init_iso
+	run -0 "$ISOLATE" -b "$BOX" -s --run -- /bin/sh -c 'ulimit -s; echo "$LIBC_FATAL_STDERR_"'
+	assert_output "$(printf 'unlimited\n1')"
+	run -0 "$ISOLATE" -b "$BOX" -s --stack=4096 --env=LIBC_FATAL_STDERR_= --run -- \
+		/bin/sh -c 'ulimit -s; echo "${LIBC_FATAL_STDERR_:-unset}"'
+	assert_output "$(printf '4096\nunset')"
+}
+
+@test "compat: Activepieces' /dev=/dev:dev gives a writable, private /dev/shm" {
+	init_iso
+	run -0 "$ISOLATE" -b "$BOX" -s --no-default-dirs --dir=/bin/ --dir=/lib/ --dir=/lib64/:maybe \
+		--dir=/usr/bin/ --dir=/usr/lib/ --dir=/dev=/dev:dev --run -- \
+		/bin/sh -c 'echo s >/dev/shm/apbox-compat-s && cat /dev/shm/apbox-compat-s'
+	assert_output s
+	[ ! -e /dev/shm/apbox-compat-s ]
+}
+
 @test "compat: --stdout/--stderr are box paths, opened by the box user" {
 	init_iso
 	# in.txt does not exist yet: an error of the box (XX), as in isolate
