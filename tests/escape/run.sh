@@ -434,6 +434,19 @@ check_stdin_fifo() {
 	echo "--stdin on the planted FIFO did not wait (exit $rc): $(echo "$out" | head -1)"
 }
 
+check_ipc_residue() {
+	local f left
+	left=$(awk -v u="$BOX_UID" 'FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "uid") c = i; next }
+		$c == u { print FILENAME }' /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | sort | uniq -c | tr '\n' ' ')
+	f=/dev/shm/apbox-esc-residue-$MARKER
+	if [ -e "$f" ] || [ -n "$left" ]; then
+		echo "survived cleanup, for the box's next job: ${left:+IPC objects of uid $BOX_UID: $left}$([ -e "$f" ] && echo "$f")"
+		rm -f "$f"
+		return 1
+	fi
+	echo "nothing of the box's uid is left in the host's IPC or /dev/shm after cleanup"
+}
+
 check_canary() {
 	if [ -f "$CANARY/keep" ] && [ "$(cat "$CANARY/keep")" = apbox-esc-canary ] && [ -f "$HOST_FILE" ]; then
 		echo "cleanup removed the symlinks, not their targets"
