@@ -10,4 +10,4 @@ has_token "${ESC_HOST_SHM:?}" apbox-esc-host-shm && escaped "read the host's $ES
 f=/dev/shm/apbox-esc-plant-$$
 echo x >"$f" 2>/dev/null || inconclusive "/dev/shm is not writable: POSIX shared memory fails in the box"
 rm -f "$f"
-blocked "/dev/shm is private and writable: $(ls -a /dev/shm | wc -l) entries"
+blocked "/dev/shm is private and writable: $(find /dev/shm -mindepth 1 -maxdepth 1 | wc -l) entries"
