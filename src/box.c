@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -121,6 +124,30 @@ parse_state(const char *buf, struct box_state *st)
 }
 
 int
+box_lock_root_open(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+
+	if (fd < 0)
+		return -errno;
+	/*
+	 * Why 0600: anyone who can open a lock file can flock it, and a box
+	 * holding another box's lock makes that box's run and cleanup fail
+	 * with "in use".  A code-only box runs on the host as the box uid, so
+	 * the file must be readable by its owner alone.  A file an older apbox
+	 * made 0644 is tightened here, when it is ours.
+	 */
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 077) &&
+	    fchmod(fd, 0600) < 0) {
+		int en = errno;
+		(void) close(fd);
+		return -en;
+	}
+	return fd;
+}
+
+int
 box_lock(struct box *b, bool wait, struct ap_err *e)
 {
 	cleanup_free char *lock_root = xstrdup(b->lock_path);
@@ -129,16 +156,16 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 	int r;
 
 	*strrchr(lock_root, '/') = '\0';
-	b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (b->lock_fd < 0 && errno == ENOENT) {
+	b->lock_fd = box_lock_root_open(b->lock_path);
+	if (b->lock_fd == -ENOENT) {
 		/* The first command after a reboot (lock_root on /run): make lock_root. */
 		r = mkdir_parents(lock_root, e);
 		if (r < 0)
 			return r;
-		b->lock_fd = open(b->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		b->lock_fd = box_lock_root_open(b->lock_path);
 	}
 	if (b->lock_fd < 0)
-		return ap_err_set(e, errno, "cannot open lock file \"%s\"", b->lock_path);
+		return ap_err_set(e, -b->lock_fd, "cannot open lock file \"%s\"", b->lock_path);
 	if (flock(b->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		if (errno == EWOULDBLOCK)
 			return ap_err_set(e, 0,
@@ -247,6 +274,94 @@ box_check_work(const struct box *b, struct ap_err *e)
 }
 
 /*
+ * One table of /proc/sysvipc (shm, sem or msg): remove each object whose
+ * owner or creator is uid.  The columns are found by the header's names,
+ * since they differ between the three tables.
+ */
+static void
+wipe_sysv_table(const char *table, const char *id_col, uid_t uid)
+{
+	cleanup_free char *path = xasprintf("/proc/sysvipc/%s", table);
+	cleanup_fclose FILE *f = fopen(path, "re");
+	char line[1024];
+	int id_at = -1, uid_at = -1, cuid_at = -1, n = 0;
+
+	if (!f || !fgets(line, sizeof(line), f))
+		return;
+	for (char *save = NULL, *t = strtok_r(line, " \t\n", &save); t;
+	     t = strtok_r(NULL, " \t\n", &save), n++) {
+		if (strcmp(t, id_col) == 0)
+			id_at = n;
+		else if (strcmp(t, "uid") == 0)
+			uid_at = n;
+		else if (strcmp(t, "cuid") == 0)
+			cuid_at = n;
+	}
+	if (id_at < 0 || uid_at < 0 || cuid_at < 0)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		long long id = -1, owner = -1, creator = -1;
+
+		n = 0;
+		for (char *save = NULL, *t = strtok_r(line, " \t\n", &save); t;
+		     t = strtok_r(NULL, " \t\n", &save), n++) {
+			if (n == id_at)
+				id = strtoll(t, NULL, 10);
+			else if (n == uid_at)
+				owner = strtoll(t, NULL, 10);
+			else if (n == cuid_at)
+				creator = strtoll(t, NULL, 10);
+		}
+		if (id < 0 || id > INT32_MAX ||
+		    (owner != (long long) uid && creator != (long long) uid))
+			continue;
+		if (table[1] == 'h')
+			(void) shmctl((int) id, IPC_RMID, NULL);
+		else if (table[1] == 'e')
+			(void) semctl((int) id, 0, IPC_RMID);
+		else
+			(void) msgctl((int) id, IPC_RMID, NULL);
+	}
+}
+
+/*
+ * What a box without namespaces of its own (code-only, whose program runs
+ * on the host as the box uid) leaves in the host's shared places, where the next job of the
+ * box (the same uid) would find it: System V shared memory, semaphores and
+ * message queues, and POSIX shared memory and semaphores in /dev/shm.  Only
+ * what the box uid owns is removed; /dev/shm is read through its fd,
+ * following no symlink (remove_tree_at() crosses no mount either).  A
+ * process box has its own IPC namespace and /dev/shm, gone with the run.
+ * Root only: a rootless box's uid is its caller's.
+ */
+static void
+wipe_box_ipc(const struct box *b)
+{
+	cleanup_close int shm = -1;
+	struct dirent *de;
+	DIR *d;
+
+	if (b->rootless)
+		return;
+	wipe_sysv_table("shm", "shmid", b->uid);
+	wipe_sysv_table("sem", "semid", b->uid);
+	wipe_sysv_table("msg", "msqid", b->uid);
+	shm = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = shm >= 0 ? opendir_at(shm) : NULL;
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(shm, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != b->uid)
+			continue;
+		(void) remove_tree_at(shm, de->d_name);
+	}
+	if (d)
+		(void) closedir(d);
+}
+
+/*
  * Remove <box_root>/<id> through rootfd (box_root), unpinning the box's
  * network namespace first; a box that is not there is success.  init (to
  * reset a box) and cleanup share it.
@@ -259,6 +374,7 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 
 	if (r < 0)
 		return r;
+	wipe_box_ipc(b);
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	r = remove_tree_at(rootfd, name);
 	if (r == -EBUSY)

@@ -14,7 +14,7 @@
  *         <box_root>/.root        empty dir, where each run of a process mode mounts
  *                                 its new root, in its own mount namespace
  *         <lock_root>/<id>      lock file (flock) holding the state, one record rewritten in place,
- * never unlinked
+ *                               never unlinked; 0600, as every file apbox makes in lock_root
  */
 #pragma once
 
@@ -68,6 +68,12 @@ void box_close(struct box *b);
  * initialised by another non-root user is refused.
  */
 int box_lock(struct box *b, bool wait, struct ap_err *e);
+/*
+ * Open (creating it 0600) a file of lock_root for reading and writing, and
+ * make an existing one that is ours 0600 too: no other user, and so no box,
+ * may open it to flock it.  Returns the fd or -errno.
+ */
+int box_lock_root_open(const char *path);
 /* Write the state into the lock file (under the lock). */
 int box_save_state(struct box *b, struct ap_err *e);
 /* Create (or reset) the box tree; on error removes what it made.  Lock held. */

@@ -180,10 +180,10 @@ static int
 lock_in_lock_root(const struct ap_conf *c, const char *name, struct ap_err *e)
 {
 	cleanup_free char *path = xasprintf("%s/%s", c->lock_root, name);
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = box_lock_root_open(path);
 
 	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		int en = errno;
+		int en = fd < 0 ? -fd : errno;
 
 		if (fd >= 0)
 			(void) close(fd);

@@ -286,13 +286,15 @@ cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_e
 	size_t nlen = eq ? (size_t) (eq - spec) : strlen(spec);
 	struct env_rule *r;
 
+	/* The messages name the variable only: its value may be a secret. */
 	if (nlen == 0)
-		return ap_err_set(e, 0, "--env: bad variable \"%s\"", spec);
+		return ap_err_set(e, 0, "--env: bad variable \"%s\"", eq ? "=..." : spec);
 	for (size_t i = 0; i < nlen; i++) {
 		char c = spec[i];
 		if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		      (i > 0 && c >= '0' && c <= '9')))
-			return ap_err_set(e, 0, "--env: bad variable name in \"%s\"", spec);
+			return ap_err_set(e, 0, "--env: bad variable name \"%.*s\"", (int) nlen,
+					  spec);
 	}
 	o->env = xrealloc(o->env, (o->nenv + 1) * sizeof(*o->env));
 	r = &o->env[o->nenv++];
@@ -302,6 +304,22 @@ cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_e
 	r->value = eq ? xstrdup(eq + 1) : NULL;
 	r->remove = eq && empty_removes && eq[1] == '\0';
 	return 0;
+}
+
+void
+cli_wipe_env_value(char *spec)
+{
+	char *eq = spec ? strchr(spec, '=') : NULL;
+
+	/*
+	 * Why: /proc/PID/cmdline shows argv to every process of the host for
+	 * as long as apbox runs, a code-only box's program included (it runs
+	 * on the host, and apbox is its ancestor).  The value was copied by
+	 * cli_add_env(); the bytes are overwritten in place, keeping argv's
+	 * layout, so that the value no longer shows.
+	 */
+	if (eq)
+		memset(eq + 1, '*', strlen(eq + 1));
 }
 
 static unsigned
@@ -523,6 +541,8 @@ parse_opts(int argc, char **argv, struct ap_opts *o, enum ap_cmd cmd, bool *seen
 			return ap_err_set(e, 0, "option --%s does not apply to this command",
 					  optname(c));
 		r = parse_one(o, c, optarg, e);
+		if (c == 'E')
+			cli_wipe_env_value(optarg);
 		if (r < 0)
 			return r;
 		seen[c] = true;

@@ -94,6 +94,12 @@ void cli_opts_free(struct ap_opts *o);
 void cli_usage(FILE *f);
 /* Check a --dir rule and keep it for the plan, in order (shared with compat.c). */
 int cli_add_dir(struct ap_opts *o, const char *spec, struct ap_err *e);
+/*
+ * Overwrite the VALUE of an --env argument "VAR=VALUE" in argv in place
+ * (with '*'), once cli_add_env() has copied it, so that /proc/PID/cmdline
+ * no longer shows it (shared with compat.c).
+ */
+void cli_wipe_env_value(char *spec);
 /* Apply a parsed --env value "VAR" or "VAR=VALUE" (shared with compat.c). */
 int cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_err *e);
 /* Parse one limit option value (shared with compat.c); sizes in bytes, times in ms. */

@@ -453,6 +453,8 @@ compat_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 		if (c == '?' || c == ':')
 			return getopt_error(c, at < argc ? argv[at] : NULL, e);
 		r = parse_one(o, &st, c, optarg, e);
+		if (c == 'E')
+			cli_wipe_env_value(optarg);
 		if (r < 0)
 			return r;
 	}

@@ -20,7 +20,7 @@ struct ap_limits {
 	uint64_t processes;  /* cgroup pids.max (RLIMIT_NPROC without a pids cgroup) */
 	uint64_t open_files; /* RLIMIT_NOFILE; default 1024 */
 	uint64_t fsize;	     /* bytes, RLIMIT_FSIZE */
-	uint64_t stack;	     /* bytes, RLIMIT_STACK (0: inherit) */
+	uint64_t stack;	     /* bytes, RLIMIT_STACK (0: inherit; LIMIT_STACK_UNLIMITED) */
 	uint64_t core;	     /* bytes, RLIMIT_CORE (default 0: no core files) */
 	uint64_t time_ms;    /* CPU time of the whole box */
 	uint64_t wall_ms;

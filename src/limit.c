@@ -39,8 +39,20 @@ limits_apply(const struct ap_limits *l, uint64_t nproc, struct ap_err *e)
 		return r;
 	if (l->fsize && (r = set_one(RLIMIT_FSIZE, "RLIMIT_FSIZE", l->fsize, e)) < 0)
 		return r;
-	if (l->stack && (r = set_one(RLIMIT_STACK, "RLIMIT_STACK", l->stack, e)) < 0)
+	if (l->stack == LIMIT_STACK_UNLIMITED) {
+		struct rlimit rl;
+		/*
+		 * isolate sets RLIM_INFINITY.  Raising the hard limit needs
+		 * CAP_SYS_RESOURCE in the host's user namespace, which a box in
+		 * a user namespace lacks: the soft limit goes up to the hard one.
+		 */
+		if (getrlimit(RLIMIT_STACK, &rl) < 0)
+			return ap_err_set(e, errno, "cannot read RLIMIT_STACK");
+		if ((r = set_one(RLIMIT_STACK, "RLIMIT_STACK", (uint64_t) rl.rlim_max, e)) < 0)
+			return r;
+	} else if (l->stack && (r = set_one(RLIMIT_STACK, "RLIMIT_STACK", l->stack, e)) < 0) {
 		return r;
+	}
 	if ((r = set_one(RLIMIT_CORE, "RLIMIT_CORE", l->core, e)) < 0)
 		return r;
 	if (nproc && (r = set_one(RLIMIT_NPROC, "RLIMIT_NPROC", nproc, e)) < 0)

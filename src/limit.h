@@ -12,6 +12,12 @@ struct ap_err;
 struct ap_limits;
 
 /*
+ * ap_limits.stack: as large as the hard limit allows (unlimited on most
+ * hosts), isolate's stack when --stack is not given.
+ */
+#define LIMIT_STACK_UNLIMITED UINT64_MAX
+
+/*
  * Set RLIMIT_NOFILE, FSIZE, STACK, CORE, and RLIMIT_NPROC to nproc when it
  * is not 0 (the box has no pids cgroup and runs as its own uid).  Returns 0
  * or -errno.

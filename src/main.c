@@ -199,6 +199,71 @@ open_output(const char *path, const char *box_root, struct ap_err *e)
 	return fd;
 }
 
+/* Does fd's file lie below dir (both resolved)?  In doubt, yes. */
+static bool
+fd_below(int fd, const char *dir)
+{
+	cleanup_free char *real = realpath(dir, NULL);
+	char link[64], buf[4096];
+	ssize_t n;
+
+	(void) snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0 || !real)
+		return true;
+	buf[n] = '\0';
+	return path_below(buf, real) != NULL;
+}
+
+/*
+ * Open the caller-named --stdin file.  O_NONBLOCK first: opening a FIFO
+ * for reading blocks until a writer comes, and a box's program may have
+ * left one where the caller reads (BOXDIR/in), stalling apbox for good.
+ * Only a regular file or a character device is read; a FIFO only outside
+ * box_root, where no box can have made it: the caller's own, which is then
+ * opened again without O_NONBLOCK, waiting for its writer as a shell would.
+ */
+static int
+open_input(const char *path, const char *box_root, struct ap_err *e)
+{
+	struct stat st;
+	int fd = open_guarded(path, box_root, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+
+	if (fd < 0)
+		return ap_err_set(e, -fd, "cannot open \"%s\"%s", path,
+				  fd == -ELOOP || fd == -EXDEV ? " (a symlink below box_root)"
+							       : "");
+	if (fstat(fd, &st) < 0) {
+		int en = errno;
+		(void) close(fd);
+		return ap_err_set(e, en, "cannot stat \"%s\"", path);
+	}
+	if (S_ISFIFO(st.st_mode) && !fd_below(fd, box_root)) {
+		char self[64];
+		int fifo;
+
+		(void) snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		fifo = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		(void) close(fd);
+		if (fifo < 0)
+			return ap_err_set(e, errno, "cannot open \"%s\"", path);
+		return fifo;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		(void) close(fd);
+		return ap_err_set(e, 0, "cannot read \"%s\": %s", path,
+				  S_ISFIFO(st.st_mode)
+					  ? "a FIFO below box_root (a box may have made it)"
+					  : "not a regular file nor a device");
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		int en = errno;
+		(void) close(fd);
+		return ap_err_set(e, en, "cannot open \"%s\"", path);
+	}
+	return fd;
+}
+
 /* Open the meta file; "-" is our stdout. */
 static FILE *
 open_meta(const char *path, const char *box_root, struct ap_err *e)
@@ -237,12 +302,8 @@ open_stdio(struct ctx *x, struct run_plan *p)
 		p->stderr_inside = o->stderr_path;
 	} else {
 		if (o->stdin_path &&
-		    (p->stdin_fd = open_guarded(o->stdin_path, x->c.box_root, O_RDONLY, 0)) < 0)
-			return ap_err_set(&x->e, -p->stdin_fd, "cannot open \"%s\"%s",
-					  o->stdin_path,
-					  p->stdin_fd == -ELOOP || p->stdin_fd == -EXDEV
-						  ? " (a symlink below box_root)"
-						  : "");
+		    (p->stdin_fd = open_input(o->stdin_path, x->c.box_root, &x->e)) < 0)
+			return p->stdin_fd;
 		if (o->stdout_path &&
 		    (p->stdout_fd = open_output(o->stdout_path, x->c.box_root, &x->e)) < 0)
 			return p->stdout_fd;

@@ -63,6 +63,14 @@ mode_name(enum ap_mode m)
 	return mode_desc(m)->name;
 }
 
+bool
+mode_gives(enum ap_mode box, enum ap_mode claimed)
+{
+	const struct mode_desc *b = mode_desc(box), *c = mode_desc(claimed);
+
+	return (c->ns_flags & ~b->ns_flags) == 0 && (c->plan_flags & ~b->plan_flags) == 0;
+}
+
 const char *
 mode_names(void)
 {

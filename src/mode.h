@@ -41,5 +41,11 @@ struct mode_desc {
 int mode_parse(const char *s, enum ap_mode *out);
 const struct mode_desc *mode_desc(enum ap_mode m);
 const char *mode_name(enum ap_mode m);
+/*
+ * Does a box of mode box give at least the isolation of mode claimed (every
+ * namespace and every hardening of claimed's row)?  process and
+ * code-and-process give each other; unsandboxed is given by every mode.
+ */
+bool mode_gives(enum ap_mode box, enum ap_mode claimed);
 /* "unsandboxed, code-only, process, code-and-process" for messages. */
 const char *mode_names(void);

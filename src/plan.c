@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "err.h"
 #include "landlock.h"
+#include "limit.h"
 #include "mode.h"
 #include "seccomp.h"
 #include "util.h"
@@ -71,6 +72,9 @@ plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *
 	TAKE(LIM_WALL, wall_ms);
 	TAKE(LIM_EXTRA, extra_ms);
 #undef TAKE
+	/* isolate's default stack is unlimited; apbox's own keeps the inherited one. */
+	if (o->compat && !out->stack)
+		out->stack = LIMIT_STACK_UNLIMITED;
 }
 
 /*
@@ -192,6 +196,32 @@ default_rules(struct dir_rules *rs, const struct ap_conf *c, const struct box *b
 	} else {
 		rules_put(rs, "/dev", NULL, RULE_MINIDEV);
 	}
+}
+
+/*
+ * Every box of a process mode gets a private, writable /dev/shm (POSIX
+ * shared memory: headless Chromium needs it), never the host's, which is a
+ * channel between boxes, whatever its /dev rule.  apbox's own /dev (the
+ * shared device directory or the minimal one) has shm as a link to the
+ * run's private /tmp; any other /dev (a caller's bind of the host's /dev,
+ * read-only with its /dev/shm, or none at all) gets a tmpfs of tmp_size
+ * on /dev/shm, after every other rule.  A caller's own /dev/shm rule stays.
+ */
+static void
+shm_rule(struct dir_rules *rs, const struct box *b)
+{
+	const struct dir_rule *dev = NULL;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		if (strcmp(rs->v[i].inside, "/dev/shm") == 0)
+			return;
+		if (strcmp(rs->v[i].inside, "/dev") == 0)
+			dev = &rs->v[i];
+	}
+	if (dev && ((dev->flags & RULE_MINIDEV) || ((dev->flags & RULE_STATIC) && dev->outside &&
+						    strcmp(dev->outside, b->dev) == 0)))
+		return;
+	rules_put(rs, "/dev/shm", NULL, RULE_TMP | RULE_RW);
 }
 
 /*
@@ -431,10 +461,31 @@ env_unset(struct plan_store *ps, const char *name)
 	}
 }
 
-static void
-build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
-	  const struct box *b, bool newroot, const struct mode_desc *md)
+/*
+ * The caller's own AP_EXECUTION_MODE, from its --env rules (the last one
+ * naming it, with the value it gives or apbox's own), or NULL.
+ */
+static const char *
+caller_mode_value(const struct ap_opts *o)
 {
+	const char *v = NULL;
+
+	for (size_t i = 0; i < o->nenv; i++) {
+		const struct env_rule *r = &o->env[i];
+		if (strcmp(r->name, "AP_EXECUTION_MODE") != 0)
+			continue;
+		v = r->remove ? NULL : r->value ? r->value : getenv(r->name);
+	}
+	return v && *v ? v : NULL;
+}
+
+static int
+build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
+	  const struct box *b, bool newroot, enum ap_mode mode, struct ap_err *e)
+{
+	const struct mode_desc *md = mode_desc(mode);
+	const char *claim = caller_mode_value(o);
+
 	ps->envp = xcalloc(1, sizeof(char *));
 	env_set(ps, "PATH", c->path);
 	env_set(ps, "HOME", newroot ? "/box" : b->work);
@@ -450,6 +501,13 @@ build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *
 				env_set(ps, name, eq + 1);
 		}
 	}
+	/*
+	 * isolate's one default variable: glibc's fatal messages (a heap
+	 * corruption) go to stderr, not to a /dev/tty the box may lack.  A rule
+	 * may change it, as in isolate.
+	 */
+	if (o->compat)
+		env_set(ps, "LIBC_FATAL_STDERR_", "1");
 	for (size_t i = 0; i < o->nenv; i++) {
 		const struct env_rule *r = &o->env[i];
 		if (r->remove) {
@@ -464,8 +522,34 @@ build_env(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *
 				env_unset(ps, r->name);
 		}
 	}
-	/* The engine is told the truth about its sandbox, whatever the caller passed. */
+	/*
+	 * The engine is told the truth about its sandbox.  A caller (an
+	 * isolate worker passes --env=AP_EXECUTION_MODE=...) may name the mode
+	 * itself, and its value reaches the program unchanged when the box
+	 * gives that mode's isolation: the same mode, process for
+	 * code-and-process and back (the same box), or a weaker mode, which
+	 * only makes the engine do more of its own isolating.  A mode the box
+	 * does not give would have the engine rely on isolation it lacks:
+	 * refused.
+	 */
+	if (claim) {
+		enum ap_mode want;
+
+		if (mode_parse(claim, &want) < 0)
+			return ap_err_set(
+				e, 0, "--env: AP_EXECUTION_MODE=\"%s\" is not a mode (one of %s)",
+				claim, mode_names());
+		if (!mode_gives(mode, want))
+			return ap_err_set(
+				e, 0,
+				"--env: AP_EXECUTION_MODE=%s asks for isolation that mode %s "
+				"does not give (use --mode, or init the box in that mode)",
+				claim, md->name);
+		env_set(ps, "AP_EXECUTION_MODE", claim);
+		return 0;
+	}
 	env_set(ps, "AP_EXECUTION_MODE", md->ap_name);
+	return 0;
 }
 
 int
@@ -512,6 +596,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 			if (r < 0)
 				return ap_err_prefix(e, "--dir");
 		}
+		shm_rule(&ps->rules, b);
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;
@@ -545,8 +630,10 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		ps->cwd = xstrdup(b->work);
 	}
 	p->cwd = ps->cwd;
-	build_env(ps, o, c, b, newroot, md);
+	r = build_env(ps, o, c, b, newroot, mode, e);
 	p->envp = ps->envp;
+	if (r < 0)
+		return r;
 
 	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
 			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));

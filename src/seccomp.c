@@ -567,7 +567,8 @@ ap_seccomp_save(const struct seccomp_filter *f, int dirfd, const char *name, str
 	n = snprintf(hdr, sizeof(hdr), CACHE_MAGIC_FMT, (unsigned) f->prog.len);
 	(void) snprintf(tmp, sizeof(tmp), "%s.%d", name, (int) getpid());
 	(void) unlinkat(dirfd, tmp, 0);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* 0600, as every file of lock_root: no box may open (and flock) it. */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ap_err_set(e, errno, "cannot create the seccomp cache \"%s\"", tmp);
 	if (write(fd, hdr, (size_t) n) != n || write(fd, f->insns, len) != (ssize_t) len ||

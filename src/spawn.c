@@ -131,13 +131,36 @@ setup_stdio(const struct run_plan *p, struct ap_err *e)
 	return 0;
 }
 
+/*
+ * isolate's --stdin, inside the box: whatever is there is the box's, and a
+ * FIFO a program left would block this open (and the run, before its time
+ * limits start) for good.  Opened O_NONBLOCK; only a regular file or a
+ * character device (/dev/null) is read.
+ */
+static int
+open_stdin_inside(const char *path, struct ap_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", path);
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+		return ap_err_set(e, 0, "cannot read \"%s\": not a regular file nor a device",
+				  path);
+	if (fcntl(fd, F_SETFL, 0) < 0 || dup2(fd, 0) < 0)
+		return ap_err_set(e, errno, "cannot redirect standard input");
+	(void) close(fd);
+	return 0;
+}
+
 /* isolate-compatible stdio: paths inside the box, opened as the box user. */
 static int
 setup_stdio_inside(const struct run_plan *p, struct ap_err *e)
 {
 	int r;
 
-	if (p->stdin_inside && (r = open_inside(p->stdin_inside, O_RDONLY, 0, e)) < 0)
+	if (p->stdin_inside && (r = open_stdin_inside(p->stdin_inside, e)) < 0)
 		return r;
 	if (p->stdout_inside &&
 	    (r = open_inside(p->stdout_inside, O_WRONLY | O_CREAT | O_TRUNC, 1, e)) < 0)

@@ -5,7 +5,10 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 
 setup() { setup_world; }
-teardown() { teardown_world; }
+teardown() {
+	teardown_world
+	[ -z "${SHM_MARK:-}" ] || rm -f "$SHM_MARK"
+}
 
 @test "init: creates the box dir owned by the box uid and prints it" {
 	requires root
@@ -87,6 +90,81 @@ teardown() { teardown_world; }
 	"$APBOX" cleanup -b "$BOX"
 	[ -e "$LOCK_ROOT/$BOX" ]
 	grep -q "^apbox-lock-1 init=0 *$" "$LOCK_ROOT/$BOX"
+}
+
+@test "lock: the files of lock_root are 0600, so no box uid can flock another box's lock" {
+	requires root
+	local other=$((60000 + BOX + 1))
+	init_box --mode code-only
+	# A code-only box runs on the host as its uid: it must not be able to take the lock.
+	run ! setpriv --reuid="$other" --regid="$other" --clear-groups \
+		flock -n -x "$LOCK_ROOT/$BOX" -c 'echo locked'
+	refute_output --partial locked
+	run -0 stat -c %a "$LOCK_ROOT/$BOX" "$LOCK_ROOT/etc.lock" "$LOCK_ROOT/seccomp.bpf"
+	assert_output $'600\n600\n600'
+	run -0 "$APBOX" run -b "$BOX" -- /bin/true
+	run -0 "$APBOX" cleanup -b "$BOX"
+}
+
+@test "lock: a lock file an older apbox made 0644 is made 0600" {
+	requires root
+	mkdir -p "$LOCK_ROOT"
+	: >"$LOCK_ROOT/$BOX"
+	chmod 644 "$LOCK_ROOT/$BOX"
+	init_box
+	[ "$(stat -c %a "$LOCK_ROOT/$BOX")" = 600 ]
+}
+
+# ipc_of UID: the System V objects (shm, sem, msg) uid owns, one "kind id" per line.
+ipc_of() {
+	awk -v u="$1" 'FNR == 1 { for (i = 1; i <= NF; i++) { if ($i == "uid") c = i; if ($i ~ /id$/ && !k) k = i }; next }
+		$c == u { print FILENAME, $k } FNR == 1 { k = 0 }' /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg
+}
+
+@test "cleanup and init remove the IPC objects and /dev/shm entries a code-only box left" {
+	requires root
+	local uid=$((60000 + BOX)) cmd
+	SHM_MARK=/dev/shm/apbox-test-root-$$
+	echo root >"$SHM_MARK"
+	cmd="ipcmk -M 4096 && ipcmk -S 1 && ipcmk -Q && echo x >/dev/shm/apbox-test-$$ &&
+		ln -s $SHM_MARK /dev/shm/apbox-test-link-$$ && mkdir /dev/shm/apbox-test-dir-$$ &&
+		echo y >/dev/shm/apbox-test-dir-$$/f"
+	for step in cleanup init; do
+		init_box --mode code-only
+		run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "$cmd"
+		[ "$(ipc_of "$uid" | wc -l)" -eq 3 ]
+		[ -e "/dev/shm/apbox-test-$$" ] && [ -L "/dev/shm/apbox-test-link-$$" ]
+		if [ "$step" = cleanup ]; then
+			run -0 "$APBOX" cleanup -b "$BOX"
+		else
+			init_box --mode code-only
+		fi
+		run ipc_of "$uid"
+		assert_output ""
+		[ ! -e "/dev/shm/apbox-test-$$" ] && [ ! -L "/dev/shm/apbox-test-link-$$" ]
+		[ ! -e "/dev/shm/apbox-test-dir-$$" ]
+		# what the box uid does not own stays, and the link's target too
+		[ "$(cat "$SHM_MARK")" = root ]
+	done
+}
+
+@test "cleanup and init give the next run a fresh network namespace" {
+	requires root
+	local probe='awk "/^Ip:/ { if (++n == 2) print \$4 }" /proc/net/snmp
+		bash -c "exec 3<>/dev/tcp/127.0.0.1/1" 2>/dev/null; true'
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "$probe"
+	assert_output 0
+	# the box's namespace is pinned between the runs of one init: it counts on
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "$probe"
+	refute_output 0
+	"$APBOX" cleanup -b "$BOX"
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "$probe"
+	assert_output 0
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "$probe"
+	assert_output 0
 }
 
 @test "escape: cleanup does not follow a symlink planted in the box" {

@@ -104,9 +104,25 @@ teardown() { teardown_world; }
 	assert_line --partial "APBOX_CONFIG="
 }
 
-@test "env: AP_EXECUTION_MODE cannot be forged" {
-	run_box --env AP_EXECUTION_MODE=SANDBOX_PROCESS -- /bin/sh -c 'echo $AP_EXECUTION_MODE'
+@test "env: AP_EXECUTION_MODE cannot claim more isolation than the box gives" {
+	run -125 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=SANDBOX_PROCESS -- \
+		/bin/sh -c 'echo ran $AP_EXECUTION_MODE'
+	assert_output "apbox: --env: AP_EXECUTION_MODE=SANDBOX_PROCESS asks for isolation that mode unsandboxed does not give (use --mode, or init the box in that mode)"
+	run -125 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=nope -- /bin/true
+	assert_output --partial 'AP_EXECUTION_MODE="nope" is not a mode'
+	run -0 "$APBOX" run -b "$BOX" --env AP_EXECUTION_MODE=UNSANDBOXED -- /bin/sh -c 'echo $AP_EXECUTION_MODE'
 	assert_output UNSANDBOXED
+}
+
+@test "env: an --env value is not in apbox's /proc/PID/cmdline while the box runs" {
+	requires root
+	local secret=apbox-secret-$$-$RANDOM
+	run -0 "$APBOX" run -b "$BOX" --mode code-only --env "SECRET=$secret" -- /bin/sh -c "$CMDLINE_PROBE"
+	assert_output "seen:yes found:none"
+	# --env NAME passes apbox's own variable, never on any command line.
+	SECRET=$secret run -0 "$APBOX" run -b "$BOX" --mode code-only --env SECRET -- \
+		/bin/sh -c 'echo "$SECRET"'
+	assert_output "$secret"
 }
 
 @test "env: --env with a bad name is an error" {
@@ -133,6 +149,26 @@ teardown() { teardown_world; }
 	run -125 "$APBOX" run -b "$BOX" --stdin "$WORLD/none" -- /bin/sh -c 'touch ran'
 	assert_output --partial "$WORLD/none"
 	[ ! -e "$BOX_ROOT/$BOX/box/ran" ]
+}
+
+@test "stdio: a FIFO a box left as --stdin is refused at once, never waited on" {
+	mkfifo "$BOX_ROOT/$BOX/box/in"
+	run -125 timeout 10 "$APBOX" run -b "$BOX" --meta "$META" --stdin "$BOX_ROOT/$BOX/box/in" -- \
+		/bin/sh -c 'touch ran'
+	assert_output "apbox: cannot read \"$BOX_ROOT/$BOX/box/in\": a FIFO below box_root (a box may have made it)"
+	assert_meta status XX
+	[ ! -e "$BOX_ROOT/$BOX/box/ran" ]
+	run -125 "$APBOX" run -b "$BOX" --stdin "$WORLD" -- /bin/true
+	assert_output --partial "not a regular file nor a device"
+}
+
+@test "stdio: the caller's own FIFO outside box_root is read, after its writer comes" {
+	mkfifo "$WORLD/fifo"
+	(sleep 0.3; echo from-fifo >"$WORLD/fifo") &
+	run -0 timeout 10 "$APBOX" run -b "$BOX" --stdin "$WORLD/fifo" -- /bin/cat
+	assert_output from-fifo
+	run -0 "$APBOX" run -b "$BOX" --stdin /dev/null -- /bin/cat
+	assert_output ""
 }
 
 @test "stdio: an unwritable --meta path is an error before anything runs" {

@@ -12,6 +12,7 @@ setup() {
 	setup_world
 }
 teardown() {
+	[ -z "${SHM_MARK:-}" ] || rm -f "$SHM_MARK"
 	if [ -n "${NODEV_MNT:-}" ]; then
 		"$APBOX" cleanup -b "$BOX" >/dev/null 2>&1 || true
 		umount "$NODEV_MNT" 2>/dev/null || true
@@ -96,4 +97,23 @@ check_dev() {
 	init_box --mode process
 	run_box -- /bin/sh -c 'awk "\$5 == \"/dev/null\" { n++ } END { print n }" /proc/self/mountinfo'
 	assert_output 1
+}
+
+@test "dev: with the host's /dev bound, /dev/shm is a private, writable tmpfs of tmp_size" {
+	local rules
+	SHM_MARK=/dev/shm/apbox-test-$$-$RANDOM
+	echo host >"$SHM_MARK"
+	printf '[sandbox]\ntmp_size = 8M\n' >>"$WORLD/apbox.conf"
+	init_box --mode process
+	for rules in "" "--no-default-dirs --dir=/bin --dir=/lib --dir=/lib64:maybe --dir=/usr"; do
+		# shellcheck disable=SC2086 # one word per option
+		run_box $rules --dir=/dev=/dev:dev -- /bin/sh -c "echo s >/dev/shm/s && cat /dev/shm/s
+			ls -A /dev/shm | wc -l; cat $SHM_MARK 2>&1 || true; stat -fc '%T %b %S' /dev/shm"
+		assert_success
+		assert_line --index 0 s
+		assert_line --index 1 1
+		refute_output --partial host
+		assert_line --index 3 "tmpfs 2048 4096"
+	done
+	[ ! -e /dev/shm/s ]
 }

@@ -173,6 +173,61 @@ make_engine() {
 	assert_output "none"
 }
 
+@test "compat: an --env value is not in apbox's /proc/PID/cmdline while the box runs" {
+	AP_EXECUTION_MODE=SANDBOX_CODE_ONLY init_iso
+	local secret=apbox-secret-$$-$RANDOM
+	run -0 "$ISOLATE" -b "$BOX" -s --env=SECRET="$secret" -E PATH=/usr/bin:/bin --run -- \
+		/bin/sh -c "$CMDLINE_PROBE"
+	assert_output "seen:yes found:none"
+	SECRET=$secret run -0 "$ISOLATE" -b "$BOX" -s --env=SECRET --run -- /bin/sh -c 'echo "$SECRET"'
+	assert_output "$secret"
+}
+
+@test "compat: the caller's AP_EXECUTION_MODE reaches the program unchanged in either process mode" {
+	local box_mode x
+	for box_mode in SANDBOX_PROCESS SANDBOX_CODE_AND_PROCESS; do
+		AP_EXECUTION_MODE=$box_mode init_iso
+		for x in SANDBOX_CODE_AND_PROCESS SANDBOX_PROCESS SANDBOX_CODE_ONLY UNSANDBOXED; do
+			run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE="$x" --run -- \
+				/bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+			assert_output "$x"
+			# --env=AP_EXECUTION_MODE passes apbox's own value, the same way
+			AP_EXECUTION_MODE=$x run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE \
+				--run -- /bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+			assert_output "$x"
+		done
+	done
+}
+
+@test "compat: AP_EXECUTION_MODE naming more isolation than the box gives is refused (exit 2)" {
+	AP_EXECUTION_MODE=SANDBOX_CODE_ONLY init_iso
+	run -2 "$ISOLATE" -b "$BOX" -s --meta="$META" --env=AP_EXECUTION_MODE=SANDBOX_PROCESS --run -- \
+		/bin/sh -c 'echo ran'
+	assert_output "isolate: --env: AP_EXECUTION_MODE=SANDBOX_PROCESS asks for isolation that mode code-only does not give (use --mode, or init the box in that mode)"
+	assert_meta status XX
+	run -0 "$ISOLATE" -b "$BOX" -s --env=AP_EXECUTION_MODE=UNSANDBOXED --run -- \
+		/bin/sh -c 'echo "$AP_EXECUTION_MODE"'
+	assert_output UNSANDBOXED
+}
+
+@test "compat: LIBC_FATAL_STDERR_=1 and an unlimited stack unless --stack, as in isolate" {
+	init_iso
+	run -0 "$ISOLATE" -b "$BOX" -s --run -- /bin/sh -c 'ulimit -s; echo "$LIBC_FATAL_STDERR_"'
+	assert_output "$(printf 'unlimited\n1')"
+	run -0 "$ISOLATE" -b "$BOX" -s --stack=4096 --env=LIBC_FATAL_STDERR_= --run -- \
+		/bin/sh -c 'ulimit -s; echo "${LIBC_FATAL_STDERR_:-unset}"'
+	assert_output "$(printf '4096\nunset')"
+}
+
+@test "compat: Activepieces' /dev=/dev:dev gives a writable, private /dev/shm" {
+	init_iso
+	run -0 "$ISOLATE" -b "$BOX" -s --no-default-dirs --dir=/bin/ --dir=/lib/ --dir=/lib64/:maybe \
+		--dir=/usr/bin/ --dir=/usr/lib/ --dir=/dev=/dev:dev --run -- \
+		/bin/sh -c 'echo s >/dev/shm/apbox-compat-s && cat /dev/shm/apbox-compat-s'
+	assert_output s
+	[ ! -e /dev/shm/apbox-compat-s ]
+}
+
 @test "compat: --stdout/--stderr are box paths, opened by the box user" {
 	init_iso
 	# in.txt does not exist yet: an error of the box (XX), as in isolate
@@ -185,6 +240,15 @@ make_engine() {
 out"
 	assert_equal "$(cat "$BOXDIR/err.txt")" "err"
 	[ "$(stat -c %u "$BOXDIR/out.txt")" -eq $((60000 + BOX)) ]
+}
+
+@test "compat: a FIFO in the box as --stdin is refused at once (exit 2), /dev/null is read" {
+	init_iso
+	mkfifo "$BOXDIR/in"
+	chown $((60000 + BOX)) "$BOXDIR/in"
+	run -2 timeout 10 "$ISOLATE" -b "$BOX" --stdin=in --run -- /bin/cat
+	assert_output 'isolate: cannot read "in": not a regular file nor a device'
+	run -0 timeout 10 "$ISOLATE" -b "$BOX" -s --stdin=/dev/null --run -- /bin/cat
 }
 
 @test "compat: with --chdir, relative --stdout still lands in /box, as in isolate" {

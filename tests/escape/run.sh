@@ -219,11 +219,12 @@ fi
 
 # Another box, with a file its program left behind (0644, as umask 022 makes
 # it).  The user worker world alone has boxes of its own instead.
-OTHER_FILE=
+OTHER_FILE= OTHER_LOCK=
 if [ "$USER_WORLD" != only ]; then
 	OTHER_DIR=$("$APBOX" init -b "$OTHER_BOX" --mode process) || die "cannot init box $OTHER_BOX"
 	BOXES+=("$OTHER_BOX")
 	OTHER_FILE=$OTHER_DIR/box/secret
+	OTHER_LOCK=$WORLD/locks/$OTHER_BOX
 	echo apbox-esc-other-box >"$OTHER_FILE"
 	chown "$((60000 + OTHER_BOX)):$((60000 + OTHER_BOX))" "$OTHER_FILE"
 	chmod 644 "$OTHER_FILE"
@@ -552,6 +553,31 @@ check_stdin_symlink() {
 		return 1
 	fi
 	echo "--stdin on the planted symlink gave the program nothing: $(echo "$out" | head -1)"
+}
+
+check_stdin_fifo() {
+	local out rc
+	[ -p "$BOXDIR/in" ] || { echo "the program did not leave the FIFO /box/in"; return 2; }
+	out=$(timeout 15 env APBOX_CONFIG="$RUN_CONF" "$RUN_APBOX" run -b "$BOX" --stdin "$BOXDIR/in" -- /bin/true 2>&1)
+	rc=$?
+	if [ "$rc" -eq 124 ]; then
+		echo "a later run with --stdin BOXDIR/in blocked in apbox for 15 s, on the program's FIFO"
+		return 1
+	fi
+	echo "--stdin on the planted FIFO did not wait (exit $rc): $(echo "$out" | head -1)"
+}
+
+check_ipc_residue() {
+	local f left
+	left=$(awk -v u="$BOX_UID" 'FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "uid") c = i; next }
+		$c == u { print FILENAME }' /proc/sysvipc/shm /proc/sysvipc/sem /proc/sysvipc/msg | sort | uniq -c | tr '\n' ' ')
+	f=/dev/shm/apbox-esc-residue-$MARKER
+	if [ -e "$f" ] || [ -n "$left" ]; then
+		echo "survived cleanup, for the box's next job: ${left:+IPC objects of uid $BOX_UID: $left}$([ -e "$f" ] && echo "$f")"
+		rm -f "$f"
+		return 1
+	fi
+	echo "nothing of the box's uid is left in the host's IPC or /dev/shm after cleanup"
 }
 
 check_canary() {
@@ -1098,7 +1124,7 @@ run_row() {
 			"ESC_HOSTNAME=$HOST_NAME" "ESC_PORT4=$PORT4" "ESC_PORT6=$PORT6" "ESC_ADDR4=$ADDR4" \
 			"ESC_APORT4=$APORT4" "ESC_ADDR6=$ADDR6" "ESC_APORT6=$APORT6" "ESC_ABSTRACT=$ABSTRACT" \
 			"ESC_HOST_SOCK=$HOST_SOCK" "ESC_SHM_ID=$SHM_ID" "ESC_HOST_SHM=$HOST_SHM" \
-			"ESC_OTHER_BOX_FILE=$OTHER_FILE" "ESC_MARKER=$MARKER" "ESC_TMP_MB=$TMP_MB"; do
+			"ESC_OTHER_BOX_FILE=$OTHER_FILE" "ESC_OTHER_BOX_LOCK=$OTHER_LOCK" "ESC_MARKER=$MARKER" "ESC_TMP_MB=$TMP_MB"; do
 			envs+=(--env "$v")
 		done
 		runner=(env "APBOX_CONFIG=$RUN_CONF" "$RUN_APBOX")

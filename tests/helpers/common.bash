@@ -153,6 +153,19 @@ meta_value() {
 	grep "^$1:" "$META" | head -1 | cut -d: -f2-
 }
 
+# A /bin/sh script for a code-only box: walk the program's ancestors (apbox
+# among them) by PPid and report whether any command line shows $SECRET.
+# Prints "seen:yes" when a command line with "SECRET=" was read at all.
+CMDLINE_PROBE='seen=; found=
+p=$(awk "/^PPid:/ { print \$2 }" /proc/$$/status)
+while [ "${p:-0}" -gt 1 ]; do
+	c=$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)
+	case $c in *SECRET=*) seen=yes ;; esac
+	case $c in *"$SECRET"*) found="$found $p" ;; esac
+	p=$(awk "/^PPid:/ { print \$2 }" /proc/$p/status 2>/dev/null)
+done
+echo "seen:${seen:-no} found:${found:-none}"'
+
 # Copy the static probes where the box user can reach them ($WORLD is 0755,
 # while the build tree may sit under a 0700 home).  Sets PROBES.
 setup_probes() {

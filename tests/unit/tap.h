@@ -57,3 +57,31 @@ tap_done(void)
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }
+
+/*
+ * A writable copy of a literal argv: the parsers overwrite --env values in
+ * argv in place.  The copies live in static storage, for the whole test
+ * (parsed options point into them), and are never freed.
+ */
+static inline char **
+tap_argv(char **v)
+{
+	static char chars[1 << 18];
+	static char *ptrs[1 << 14];
+	static size_t nchars, nptrs;
+	char **out = &ptrs[nptrs];
+
+	for (;; v++) {
+		size_t len = *v ? strlen(*v) + 1 : 0;
+		if (nptrs >= sizeof(ptrs) / sizeof(ptrs[0]) || nchars + len > sizeof(chars)) {
+			fprintf(stderr, "tap_argv: out of static storage\n");
+			abort();
+		}
+		if (!*v) {
+			ptrs[nptrs++] = NULL;
+			return out;
+		}
+		ptrs[nptrs++] = memcpy(&chars[nchars], *v, len);
+		nchars += len;
+	}
+}

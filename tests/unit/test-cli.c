@@ -9,7 +9,7 @@
 #include "mode.h"
 #include "tap.h"
 
-#define ARGV(...)	 ((char *[]){"apbox", __VA_ARGS__, NULL})
+#define ARGV(...)	 tap_argv((char *[]){"apbox", __VA_ARGS__, NULL})
 #define ARGC(...)	 ((int) (sizeof((char *[]){"apbox", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(o, e, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (e))
 
@@ -94,6 +94,31 @@ main(void)
 	TAP_IS_STR(o.dirs.v[0].inside, "/data", "dir: inside");
 	cli_opts_free(&o);
 
+	{
+		/* --env values are overwritten in argv once copied (/proc/PID/cmdline). */
+		char **av =
+			ARGV("run", "--env", "TOK=secret", "-EK=v", "--env=E=", "--", "x", "A=b");
+		TAP_IS_INT(cli_parse(ARGC("run", "--env", "TOK=secret", "-EK=v", "--env=E=", "--",
+					  "x", "A=b"),
+				     av, &o, &e),
+			   0, "env: parsed");
+		TAP_IS_STR(o.env[0].value, "secret", "env: value kept");
+		TAP_IS_STR(av[3], "TOK=******", "env: value wiped from argv");
+		TAP_IS_STR(av[4], "-EK=*", "env: value of -E wiped from argv");
+		TAP_IS_STR(av[5], "--env=E=", "env: empty value");
+		TAP_IS_STR(av[8], "A=b", "env: the program's arguments are left alone");
+		cli_opts_free(&o);
+	}
+
+	tap_ok(mode_gives(AP_MODE_PROCESS, AP_MODE_CODE_AND_PROCESS) &&
+		       mode_gives(AP_MODE_CODE_AND_PROCESS, AP_MODE_PROCESS),
+	       "mode: the process modes give each other");
+	tap_ok(mode_gives(AP_MODE_PROCESS, AP_MODE_CODE_ONLY) &&
+		       mode_gives(AP_MODE_CODE_ONLY, AP_MODE_UNSANDBOXED),
+	       "mode: a stronger mode gives a weaker one");
+	tap_ok(!mode_gives(AP_MODE_CODE_ONLY, AP_MODE_PROCESS) &&
+		       !mode_gives(AP_MODE_UNSANDBOXED, AP_MODE_CODE_ONLY),
+	       "mode: a weaker mode does not give a stronger one");
 	for (int i = 0; i < AP_MODE_COUNT; i++) {
 		const struct mode_desc *d = mode_desc((enum ap_mode) i);
 		tap_ok(mode_parse(d->name, &m) == 0 && m == (enum ap_mode) i, "mode: %s", d->name);

@@ -9,7 +9,7 @@
 #include "err.h"
 #include "tap.h"
 
-#define ARGV(...) ((char *[]){__VA_ARGS__, NULL})
+#define ARGV(...) tap_argv((char *[]){__VA_ARGS__, NULL})
 #define ARGC(...) ((int) (sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)))
 /* PARSE(o, e, argv0, args...): compat_parse of a literal argv. */
 #define PARSE(o, e, ...) compat_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (o), (e))
@@ -136,6 +136,27 @@ test_activepieces_a(void)
 }
 
 static void
+test_env_wiped(void)
+{
+	struct ap_opts o;
+	struct ap_err e = {0};
+	char **av = ARGV("isolate", "--env=TOK=secret", "-E", "K=v", "--env=X", "--run", "--", "p",
+			 "A=b");
+
+	/* --env values are overwritten in argv once copied (/proc/PID/cmdline). */
+	TAP_IS_INT(compat_parse(ARGC("isolate", "--env=TOK=secret", "-E", "K=v", "--env=X", "--run",
+				     "--", "p", "A=b"),
+				av, &o, &e),
+		   0, "env wipe: parsed");
+	TAP_IS_STR(env_value(&o, "TOK"), "secret", "env wipe: value kept");
+	TAP_IS_STR(av[1], "--env=TOK=******", "env wipe: --env=VAR=VALUE wiped");
+	TAP_IS_STR(av[3], "K=*", "env wipe: -E VAR=VALUE wiped");
+	TAP_IS_STR(av[4], "--env=X", "env wipe: --env=VAR (inherit) untouched");
+	TAP_IS_STR(av[8], "A=b", "env wipe: the program's arguments are left alone");
+	cli_opts_free(&o);
+}
+
+static void
 test_options(void)
 {
 	struct ap_opts o;
@@ -166,6 +187,7 @@ test_options(void)
 	TAP_IS_INT(o.nenv, 3, "-E three rules");
 	tap_ok(o.env[2].remove, "-E C= removes C");
 	tap_ok(!o.env[1].remove && !o.env[1].value, "-E B inherits B");
+	TAP_IS_STR(o.env[0].value, "1", "-E A=1 value kept");
 	tap_ok(o.silent, "-s");
 	TAP_IS_STR(o.meta_path, "/tmp/meta", "-M");
 	TAP_IS_INT(o.dirs.n, 1, "-d");
@@ -310,6 +332,7 @@ main(void)
 	test_activepieces_d();
 	test_activepieces_a();
 	test_options();
+	test_env_wiped();
 	test_errors();
 	return tap_done();
 }
