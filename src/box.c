@@ -177,9 +177,19 @@ box_lock(struct box *b, bool wait, struct ap_err *e)
 	if (n < 0)
 		return ap_err_set(e, errno, "cannot read \"%s\"", b->lock_path);
 	buf[n] = '\0';
-	if (parse_state(buf, &b->state) < 0)
-		return ap_err_set(e, 0, "corrupt lock file \"%s\" (run apbox cleanup -b %d)",
-				  b->lock_path, b->id);
+	if (parse_state(buf, &b->state) < 0) {
+		if (!b->may_repair)
+			return ap_err_set(e, 0,
+					  "corrupt lock file \"%s\" (run apbox cleanup -b %d)",
+					  b->lock_path, b->id);
+		/* Whatever the box was, cleanup (or init's reset) removes all of it. */
+		ap_log(1, "box %d: corrupt lock file \"%s\": taken as an initialised box", b->id,
+		       b->lock_path);
+		memset(&b->state, 0, sizeof(b->state));
+		b->state.recorded = b->state.initialized = true;
+		b->state.owner = geteuid();
+		b->state.cg = CG_AUTO;
+	}
 	/* Only root may touch a box another user initialised (isolate's rule). */
 	if (b->state.initialized && geteuid() != 0 && b->state.owner != geteuid())
 		return ap_err_set(e, EPERM, "box %d belongs to another user (uid %u)", b->id,

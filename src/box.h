@@ -43,8 +43,9 @@ struct box_state {
 
 struct box {
 	int id;
-	bool rootless; /* apbox runs without root: files belong to the caller */
-	uid_t uid;     /* box uid inside the sandbox: first_uid + id */
+	bool rootless;	 /* apbox runs without root: files belong to the caller */
+	bool may_repair; /* init, cleanup: a corrupt lock file is taken as an initialised box */
+	uid_t uid;	 /* box uid inside the sandbox: first_uid + id */
 	gid_t gid;
 	uid_t host_uid; /* owner of the box dir on the host (box uid, or the caller) */
 	gid_t host_gid;

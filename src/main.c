@@ -55,6 +55,7 @@ open_box(struct ctx *x, struct box *b)
 
 	if (r < 0)
 		return r;
+	b->may_repair = true;
 	return box_lock(b, x->o.wait, &x->e);
 }
 

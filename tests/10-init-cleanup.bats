@@ -124,6 +124,8 @@ ipc_of() {
 @test "cleanup and init remove the IPC objects and /dev/shm entries a code-only box left" {
 	requires root
 	local uid=$((60000 + BOX)) cmd
+	# Where the kernel has no Landlock: with it, the box cannot write /dev/shm at all.
+	printf '[sandbox]\nlandlock = off\n' >>"$APBOX_CONFIG"
 	SHM_MARK=/dev/shm/apbox-test-root-$$
 	echo root >"$SHM_MARK"
 	cmd="ipcmk -M 4096 && ipcmk -S 1 && ipcmk -Q && echo x >/dev/shm/apbox-test-$$ &&
@@ -303,4 +305,18 @@ ipc_of() {
 	run -0 "$APBOX" cleanup --shared
 	run -125 --separate-stderr "$APBOX" cleanup --shared -b "$BOX"
 	[ "$stderr" = "apbox: --box-id and --shared cannot be used together" ]
+}
+
+@test "cleanup and init recover a box whose lock file is corrupt; run refuses it" {
+	init_box --mode code-only
+	local dir=$BOX_ROOT/$BOX
+	[ -d "$dir" ]
+	printf 'garbage\n' >"$LOCK_ROOT/$BOX"
+	run -125 "$APBOX" run -b "$BOX" -- /bin/true
+	assert_output --partial "corrupt lock file"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$dir" ]
+	printf 'garbage\n' >"$LOCK_ROOT/$BOX"
+	run -0 "$APBOX" init -b "$BOX" --mode code-only
+	run -0 "$APBOX" run -b "$BOX" -- /bin/true
 }
