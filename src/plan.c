@@ -397,10 +397,11 @@ landlock_plan(struct plan_store *ps, const struct ap_opts *o, const struct ap_co
 /*
  * code-only: --engine, --code and --dir grant their sources, at their own
  * paths (there is no root to bind them into).  Only binds of host paths.
+ * Without a domain (landlock = off, or none in this kernel) the box reaches
+ * them anyway: the rules are accepted all the same.
  */
 static int
-code_only_rules(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
-		struct ap_err *e)
+code_only_rules(struct plan_store *ps, const struct ap_opts *o, struct ap_err *e)
 {
 	if (o->no_default_dirs)
 		return ap_err_set(e, 0, "--no-default-dirs needs a mode with its own root");
@@ -425,7 +426,6 @@ code_only_rules(struct plan_store *ps, const struct ap_opts *o, const struct ap_
 		rules_put(&ps->rules, r.outside, r.outside, r.flags);
 		rules_free_rule(&r);
 	}
-	(void) c;
 	return 0;
 }
 
@@ -602,8 +602,8 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		p->mounts.rules = &ps->rules;
 		p->mounts.tmp_size = c->tmp_size;
 		p->mounts.hidepid = c->hidepid;
-	} else if ((md->plan_flags & PLAN_LANDLOCK) && c->landlock != LL_POLICY_OFF) {
-		r = code_only_rules(ps, o, c, e);
+	} else if (md->plan_flags & PLAN_LANDLOCK) {
+		r = code_only_rules(ps, o, e);
 		if (r < 0)
 			return r;
 	} else if (o->engine_dir || o->code_dir || o->ndir_specs || o->no_default_dirs) {
@@ -637,22 +637,28 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 
 	p->want_seccomp = (md->plan_flags & PLAN_SECCOMP) &&
 			  (o->seccomp == 1 || (o->seccomp < 0 && c->seccomp));
-	/*
-	 * Without a network namespace of its own a box without --share-net gets
-	 * no sockets (socket pairs and pipes stay); with it, no unix sockets:
-	 * Landlock cannot keep the host's pathname sockets out of reach before
-	 * ABI 9.  Without a uid of its own (code-only of an ordinary user),
-	 * what the kernel counts or checks per user and Landlock does not
-	 * mediate: inotify instances, and the mode, owner, times and xattrs of
-	 * files named by path.  Filters like the others: --seccomp=off drops them.
-	 */
-	if (p->want_seccomp && !(md->ns_flags & CLONE_NEWNET))
-		p->run_filter = o->share_net ? AP_SECCOMP_NO_UNIX : AP_SECCOMP_NO_SOCKETS;
-	if (p->want_seccomp && !(md->plan_flags & PLAN_USERNS) && b->rootless)
-		p->run_filter |= AP_SECCOMP_NO_INOTIFY | AP_SECCOMP_NO_PATH_ATTRS;
 	r = landlock_plan(ps, o, c, b, md, newroot, e);
 	if (r < 0)
 		return r;
+	/*
+	 * Without a network namespace of its own a box without --share-net gets
+	 * no sockets (socket pairs and pipes stay).  With the host's network it
+	 * gets no unix sockets where it could reach the host's: pathname ones
+	 * without a root of its own (Landlock mediates them from ABI 9 only),
+	 * abstract ones without Landlock's scope (ABI 6).  Without a uid of its
+	 * own (code-only of an ordinary user), what the kernel counts or checks
+	 * per user and Landlock does not mediate: inotify instances, and the
+	 * mode, owner, times and xattrs of files named by path.  Filters like
+	 * the others: --seccomp=off drops them.
+	 */
+	if (p->want_seccomp && !(md->ns_flags & CLONE_NEWNET) && !o->share_net)
+		p->run_filter = AP_SECCOMP_NO_SOCKETS;
+	else if (p->want_seccomp && o->share_net &&
+		 (!newroot || !p->landlock.n ||
+		  !(landlock_features(p->landlock_abi) & LL_HAS_SCOPE)))
+		p->run_filter = AP_SECCOMP_NO_UNIX;
+	if (p->want_seccomp && !(md->plan_flags & PLAN_USERNS) && b->rootless)
+		p->run_filter |= AP_SECCOMP_NO_INOTIFY | AP_SECCOMP_NO_PATH_ATTRS;
 
 	/*
 	 * Limits the host cannot enforce are refused, never silently dropped.

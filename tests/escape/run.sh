@@ -67,6 +67,8 @@
 #   APBOX_ESCAPE_KEEP      1: keep the world dir, for debugging
 #   APBOX_ESCAPE_CG_PARENT the prefix of the cgroup parents (default apbox-esc; the
 #                          runner's pid and a suffix per world follow)
+#   APBOX_ESCAPE_SANDBOX   extra "[sandbox]" keys for every config, one per line
+#                          ("landlock = off": see which rows Landlock alone blocks)
 #   APBOX_ESCAPE_ANY_MODE  1: run every attack in every mode, claimed or not: a
 #                          check of the attacks themselves (unsandboxed must
 #                          let most of them through; in the user worker
@@ -156,6 +158,7 @@ num_boxes = 1000
 parent = $CG_PARENT
 [sandbox]
 tmp_size = 16M
+${APBOX_ESCAPE_SANDBOX:-}
 CONF
 chmod 644 "$WORLD/apbox.conf"
 export APBOX_CONFIG=$WORLD/apbox.conf
@@ -366,6 +369,7 @@ if [ -n "$USER_WORLD" ]; then
 		parent = $CG_PARENT-nocg-$u
 		[sandbox]
 		tmp_size = 16M
+		${APBOX_ESCAPE_SANDBOX:-}
 		CONF
 		# A cgroup parent delegated to the uid, in every hierarchy apbox may use.
 		sed "s/^parent = .*/parent = $CG_PARENT-user-$u/" "$UW/conf/$u.conf" >"$UW/conf/$u-cg.conf"

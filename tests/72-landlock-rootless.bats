@@ -1,0 +1,1 @@
+72-landlock.bats
