@@ -205,14 +205,19 @@ requires_abi() {
 	requires userns
 	local name=apbox-ll-test-$$ pid conf
 	python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_UNIX); s.bind("\0" + sys.argv[1]); s.listen(); time.sleep(30)' "$name" &
+s = socket.socket(socket.AF_UNIX); s.bind("\0" + sys.argv[1]); s.listen()
+open(sys.argv[2], "w").close(); time.sleep(30)' "$name" "$WORLD/listening" &
 	pid=$!
+	for _ in $(seq 100); do [ -e "$WORLD/listening" ] && break; sleep 0.1; done
 	init_box --mode process
 	local try='import socket, sys
 try:
     s = socket.socket(socket.AF_UNIX); s.connect("\0" + sys.argv[1]); print("connected")
 except OSError as e:
     print("refused", e.errno)'
+	# the socket is there to be reached: unsandboxed does
+	run_box --mode unsandboxed -- /usr/bin/python3 -c "$try" "$name"
+	assert_output connected
 	for conf in "" "landlock = off"; do
 		[ -z "$conf" ] || printf '[sandbox]\n%s\n' "$conf" >>"$APBOX_CONFIG"
 		run_box --share-net -- /usr/bin/python3 -c "$try" "$name"
