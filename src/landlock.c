@@ -267,18 +267,24 @@ rule_access(unsigned access, bool is_dir, int abi)
 void
 landlock_probe(struct landlock_info *out)
 {
+	/* The kernel's answer cannot change while apbox runs: asked once. */
+	static struct landlock_info known;
+	static bool asked;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	r = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	if (r < 0) {
-		out->err = errno;
-		return;
+	if (!asked) {
+		r = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+		if (r < 0) {
+			known.err = errno;
+		} else {
+			known.abi = r;
+			/* Kernels before the errata query answer EINVAL: no erratum to report. */
+			r = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
+			known.errata = r > 0 ? r : 0;
+		}
+		asked = true;
 	}
-	out->abi = r;
-	/* Kernels before the errata query answer EINVAL: no erratum to report. */
-	r = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
-	out->errata = r > 0 ? r : 0;
+	*out = known;
 }
 
 unsigned

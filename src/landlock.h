@@ -56,7 +56,7 @@ struct landlock_info {
 	int errata; /* LANDLOCK_CREATE_RULESET_ERRATA bitmask when the kernel answers it, else 0 */
 };
 
-/* Ask the kernel (any process, no side effect).  Never fails: fills out. */
+/* Ask the kernel (once per process, no side effect).  Never fails: fills out. */
 void landlock_probe(struct landlock_info *out);
 /*
  * What a domain on this ABI gives, as LL_HAS_* flags: filesystem (1), refer
