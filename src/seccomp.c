@@ -218,23 +218,29 @@ resolve(const struct scmp *s, const char *name)
 }
 
 static int
+deny(const struct scmp *s, const char *name, int errnum, unsigned n, struct scmp_arg_cmp cmp,
+     struct ap_err *e)
+{
+	int nr = resolve(s, name), r;
+
+	if (nr < 0)
+		return 0; /* an older libseccomp does not know a new syscall: skip it */
+	r = n ? s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 1, cmp)
+	      : s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 0);
+	if (r < 0)
+		return ap_err_set(e, -r, "cannot add the seccomp rule for %s", name);
+	return 0;
+}
+
+static int
 add_denied(const struct scmp *s, struct ap_err *e)
 {
-	size_t i;
-	int r;
+	const struct scmp_arg_cmp any = SCMP_A0(SCMP_CMP_EQ, 0);
+	int r = 0;
 
-	for (i = 0; i < ARRAY_SIZE(denied); i++) {
-		int nr = resolve(s, denied[i].name);
-
-		/* An older libseccomp may not know a new syscall: skip it. */
-		if (nr < 0)
-			continue;
-		r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(denied[i].errnum), nr, 0);
-		if (r < 0)
-			return ap_err_set(e, -r, "cannot add the seccomp rule for %s",
-					  denied[i].name);
-	}
-	return 0;
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(denied); i++)
+		r = deny(s, denied[i].name, denied[i].errnum, 0, any, e);
+	return r;
 }
 
 static int
@@ -393,27 +399,28 @@ export_filter(const struct scmp *s, struct seccomp_filter **out, struct ap_err *
 	return 0;
 }
 
-int
-ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
+/*
+ * A filter whose default is allow (every filter here is a deny list), that
+ * kills a foreign ABI: the common start of ap_seccomp_build() and
+ * ap_seccomp_build_run().
+ */
+static int
+start_filter(struct scmp *s, struct ap_err *e)
 {
-	cleanup_scmp struct scmp s = {0};
-	int r;
+	int r = load_libseccomp(s, e);
 
-	*out = NULL;
-	r = load_libseccomp(&s, e);
 	if (r < 0)
 		return r;
-	/* The default is allow: this is a deny list (see the file comment). */
-	s.ctx = s.init(SCMP_ACT_ALLOW);
-	if (!s.ctx)
+	s->ctx = s->init(SCMP_ACT_ALLOW);
+	if (!s->ctx)
 		return ap_err_set(e, ENOMEM, "cannot create the seccomp filter");
 	/*
 	 * libseccomp would set no_new_privs when it loads a filter; it never
-	 * loads this one (ap_seccomp_load() does, after the caller has set
+	 * loads these (ap_seccomp_load() does, after the caller has set
 	 * no_new_privs itself), so keep the exported program free of
 	 * assumptions about it.
 	 */
-	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
+	r = s->attr_set(s->ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot configure the seccomp filter");
 	/*
@@ -422,8 +429,18 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 	 * loading the filter is cheaper too (the kernel runs it once per
 	 * syscall number to find those it always allows).  libseccomp >= 2.5.
 	 */
-	(void) s.attr_set(s.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	r = set_badarch(&s, e);
+	(void) s->attr_set(s->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	return set_badarch(s, e);
+}
+
+int
+ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
+{
+	cleanup_scmp struct scmp s = {0};
+	int r;
+
+	*out = NULL;
+	r = start_filter(&s, e);
 	if (r < 0)
 		return r;
 	r = add_denied(&s, e);
@@ -443,25 +460,22 @@ ap_seccomp_build(struct seccomp_filter **out, struct ap_err *e)
 
 /* Syscalls that change a file named by path: Landlock does not mediate them. */
 static const char *const path_attr_calls[] = {
-	"chmod",     "fchmodat",    "fchmodat2",    "chown",	  "lchown",
-	"fchownat",  "utime",	    "utimes",	    "futimesat",  "setxattr",
-	"lsetxattr", "removexattr", "lremovexattr", "setxattrat", "removexattrat",
+	"chmod",  "fchmodat",  "fchmodat2", "chown",	 "lchown",	"fchownat",	"utime",
+	"utimes", "futimesat", "setxattr",  "lsetxattr", "removexattr", "lremovexattr",
 };
 
-static int
-deny(const struct scmp *s, const char *name, int errnum, unsigned n, struct scmp_arg_cmp cmp,
-     struct ap_err *e)
-{
-	int nr = resolve(s, name), r;
-
-	if (nr < 0)
-		return 0; /* unknown to this libseccomp: the default filter's rule applies */
-	r = n ? s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 1, cmp)
-	      : s->rule_add(s->ctx, SCMP_ACT_ERRNO(errnum), nr, 0);
-	if (r < 0)
-		return ap_err_set(e, -r, "cannot add the seccomp rule for %s", name);
-	return 0;
-}
+/*
+ * Newer ones, by number where libseccomp does not know them yet: the one
+ * table of system calls every architecture shares since 5.1 (but alpha,
+ * which apbox does not build for) gives them these numbers.
+ */
+static const struct {
+	const char *name;
+	int nr;
+} path_attr_new[] = {
+	{"setxattrat", 463},
+	{"removexattrat", 466},
+};
 
 static int
 add_run_rules(const struct scmp *s, unsigned what, struct ap_err *e)
@@ -481,6 +495,14 @@ add_run_rules(const struct scmp *s, unsigned what, struct ap_err *e)
 	if (what & AP_SECCOMP_NO_PATH_ATTRS) {
 		for (size_t i = 0; r == 0 && i < ARRAY_SIZE(path_attr_calls); i++)
 			r = deny(s, path_attr_calls[i], EPERM, 0, any, e);
+		for (size_t i = 0; r == 0 && i < ARRAY_SIZE(path_attr_new); i++) {
+			int nr = resolve(s, path_attr_new[i].name);
+			r = s->rule_add(s->ctx, SCMP_ACT_ERRNO(EPERM),
+					nr >= 0 ? nr : path_attr_new[i].nr, 0);
+			if (r < 0)
+				r = ap_err_set(e, -r, "cannot add the seccomp rule for %s",
+					       path_attr_new[i].name);
+		}
 		/* utimensat(fd, NULL, ...) is futimens() of an open file: allowed */
 		if (r == 0)
 			r = deny(s, "utimensat", EPERM, 1, SCMP_A1(SCMP_CMP_NE, 0), e);
@@ -495,17 +517,7 @@ ap_seccomp_build_run(struct seccomp_filter **out, unsigned what, struct ap_err *
 	int r;
 
 	*out = NULL;
-	r = load_libseccomp(&s, e);
-	if (r < 0)
-		return r;
-	s.ctx = s.init(SCMP_ACT_ALLOW);
-	if (!s.ctx)
-		return ap_err_set(e, ENOMEM, "cannot create the seccomp filter");
-	r = s.attr_set(s.ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (r < 0)
-		return ap_err_set(e, -r, "cannot configure the seccomp filter");
-	/* socketcall and the 32-bit calls are another ABI's: killed, as by the default filter. */
-	r = set_badarch(&s, e);
+	r = start_filter(&s, e);
 	if (r < 0)
 		return r;
 	r = add_run_rules(&s, what, e);

@@ -48,6 +48,7 @@
  *                                  "apbox-esc-hold", wait for a line on stdin
  *                                  (15 s at most) and close them
  *   try-escape setxattr PATH NAME VALUE
+ *   try-escape setxattrat PATH NAME VALUE   (the same through setxattrat(2), Linux 6.13)
  *                                  set the extended attribute NAME of PATH
  *                                  (not following a last symbolic link)
  *
@@ -132,12 +133,13 @@ usage(void)
 {
 	fprintf(stderr,
 		"usage: try-escape write FILE | read FILE | stat PATH | mknod PATH | kill PID |\n"
-		"       write0 FD | ptrace PID | getfds PID | setns-pid PID | sethostname NAME | connect HOST PORT |\n"
+		"       write0 FD | ptrace PID | getfds PID | setns-pid PID | sethostname NAME | "
+		"connect HOST PORT |\n"
 		"       open-unix PATH|@NAME | setuid | chroot-escape PATH | caps | fds |\n"
 		"       capset | nofile N | raw-socket | syscall NAME|--list |\n"
 		"       listen-unix @NAME SECONDS | umount PATH |\n"
 		"       mem-read PID ADDR | mem-write PID ADDR TEXT | udp-send HOST PORT |\n"
-		"       inotify-hold N | setxattr PATH NAME VALUE\n");
+		"       inotify-hold N | setxattr PATH NAME VALUE | setxattrat PATH NAME VALUE\n");
 	return EXIT_USAGE;
 }
 
@@ -651,6 +653,20 @@ do_setxattr(const char *path, const char *name, const char *value)
 	return ok();
 }
 
+/* setxattrat(2) by number: 463 in the table every architecture shares (not alpha). */
+static int
+do_setxattrat(const char *path, const char *name, const char *value)
+{
+	struct {
+		uint64_t value;
+		uint32_t size, flags;
+	} args = {(uint64_t) (uintptr_t) value, (uint32_t) strlen(value), 0};
+
+	if (syscall(463, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, name, &args, sizeof(args)) < 0)
+		return fail(errno);
+	return ok();
+}
+
 static int
 do_setuid(void)
 {
@@ -711,7 +727,7 @@ out:
 static int
 do_caps(void)
 {
-	static const char *const keys[] = {"CapInh", "CapPrm", "CapEff", "CapBnd",
+	static const char *const keys[] = {"CapInh", "CapPrm",	   "CapEff", "CapBnd",
 					   "CapAmb", "NoNewPrivs", "Seccomp"};
 	char line[512];
 	FILE *f = fopen("/proc/self/status", "re");
@@ -1016,6 +1032,8 @@ main(int argc, char **argv)
 			return do_mem_write(argv[2], argv[3], argv[4]);
 		if (strcmp(cmd, "setxattr") == 0)
 			return do_setxattr(argv[2], argv[3], argv[4]);
+		if (strcmp(cmd, "setxattrat") == 0)
+			return do_setxattrat(argv[2], argv[3], argv[4]);
 	}
 	return usage();
 }
