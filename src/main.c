@@ -373,20 +373,14 @@ log_plan(const struct box *b, const struct cg *cg, const struct run_plan *p)
 static void
 meta_landlock(struct meta *m, const struct run_plan *p, const struct ap_conf *c)
 {
-	static char abi[16];
-
 	if (!(p->plan_flags & PLAN_LANDLOCK))
 		return;
-	if (c->landlock == LL_POLICY_OFF) {
-		m->landlock = "off";
-		return;
-	}
 	if (!p->landlock.n) {
-		m->landlock = "none";
+		(void) snprintf(m->landlock, sizeof(m->landlock), "%s",
+				c->landlock == LL_POLICY_OFF ? "off" : "none");
 		return;
 	}
-	(void) snprintf(abi, sizeof(abi), "%d", p->landlock_abi);
-	m->landlock = abi;
+	(void) snprintf(m->landlock, sizeof(m->landlock), "%d", p->landlock_abi);
 	landlock_features_format(landlock_features(p->landlock_abi) &
 					 (p->landlock.deny_tcp ? ~0U : ~(unsigned) LL_HAS_TCP),
 				 m->landlock_features, sizeof(m->landlock_features));

@@ -183,7 +183,7 @@ meta_write(FILE *f, const struct meta *m, enum meta_format fmt)
 		emit_s(&em, "mode", m->mode);
 	if (m->box_id >= 0)
 		emit_u(&em, "box-id", (uint64_t) m->box_id);
-	if (m->landlock) {
+	if (m->landlock[0]) {
 		emit_s(&em, "landlock", m->landlock);
 		if (m->landlock_features[0])
 			emit_s(&em, "landlock-features", m->landlock_features);

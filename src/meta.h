@@ -39,11 +39,10 @@ struct meta {
 	char message[300];
 	const char *mode; /* mode name */
 	/*
-	 * The run's Landlock domain: its ABI, or 0 when the run had none
-	 * (landlock names why: "none", "off"), and what it enforced
-	 * (landlock_features_format()).  Not written when landlock is NULL.
+	 * The run's Landlock domain: its ABI, "none" or "off", and what it
+	 * enforced (landlock_features_format()).  Not written when empty.
 	 */
-	const char *landlock;
+	char landlock[16];
 	char landlock_features[96];
 	int box_id;
 	bool isolate_text; /* messages and keys exactly as isolate writes them */
