@@ -344,31 +344,32 @@ wipe_sysv_table(const char *table, const char *id_col, uid_t uid)
  * process box has its own IPC namespace and /dev/shm, gone with the run.
  * Root only: a rootless box's uid is its caller's.
  */
+/* dir_each() over /dev/shm: remove what the box uid (arg) owns. */
+static int
+wipe_shm_entry(int shm, const struct dirent *de, void *arg)
+{
+	uid_t uid = *(const uid_t *) arg;
+	struct stat st;
+
+	if (fstatat(shm, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == uid)
+		(void) remove_tree_at(shm, de->d_name);
+	return 0;
+}
+
 static void
 wipe_box_ipc(const struct box *b)
 {
 	cleanup_close int shm = -1;
-	struct dirent *de;
-	DIR *d;
+	uid_t uid = b->uid;
 
 	if (b->rootless)
 		return;
-	wipe_sysv_table("shm", "shmid", b->uid);
-	wipe_sysv_table("sem", "semid", b->uid);
-	wipe_sysv_table("msg", "msqid", b->uid);
+	wipe_sysv_table("shm", "shmid", uid);
+	wipe_sysv_table("sem", "semid", uid);
+	wipe_sysv_table("msg", "msqid", uid);
 	shm = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	d = shm >= 0 ? opendir_at(shm) : NULL;
-	while (d && (de = readdir(d))) {
-		struct stat st;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(shm, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != b->uid)
-			continue;
-		(void) remove_tree_at(shm, de->d_name);
-	}
-	if (d)
-		(void) closedir(d);
+	if (shm >= 0)
+		(void) dir_each(shm, wipe_shm_entry, &uid);
 }
 
 /*
