@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -24,7 +25,9 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
+#include "caps.h"
 #include "conf.h"
 #include "err.h"
 #include "mounts.h"
@@ -60,6 +63,8 @@ box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e)
 	b->root = xstrdup(c->box_root);
 	b->dev = xasprintf("%s/.dev2", c->box_root);
 	b->lock_path = xasprintf("%s/%d", c->lock_root, b->id);
+	b->storage = c->storage;
+	b->storage_inodes = c->storage_inodes;
 	return 0;
 }
 
@@ -386,6 +391,10 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 	if (r < 0)
 		return r;
 	wipe_box_ipc(b);
+	/* The storage goes at once, whatever it holds: nothing to walk. */
+	if (box_has_storage(b) && umount2(b->dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+		return ap_err_set(e, errno, "cannot unmount the storage of box %d (\"%s\")",
+				  b->id, b->dir);
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	r = remove_tree_at(rootfd, name);
 	if (r == -EBUSY)
@@ -393,6 +402,124 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 				  b->dir);
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot remove \"%s\"", b->dir);
+	return 0;
+}
+
+/*
+ * The box's storage: a tmpfs of storage bytes and storage_inodes inodes
+ * (plus a few for apbox's own entries) on the new box dir *dirfd, which then
+ * names the tmpfs.  /box lives in it, and each run's /tmp and /dev/shm in
+ * process modes: one bound for the three, kept in memory, so a box never
+ * fills box_root's disk, and gone at once with cleanup.  An ordinary user
+ * cannot mount it, nor can root without CAP_SYS_ADMIN (a container's
+ * default): their boxes store on box_root's filesystem (check says so).
+ */
+#define STORAGE_OWN_INODES 6
+
+static int
+mount_storage(const struct box *b, int rootfd, const char *name, int *dirfd, struct ap_err *e)
+{
+	char target[64];
+	cleanup_free char *data = NULL;
+	int fd;
+
+	if (!b->storage)
+		return 0;
+	if (b->rootless)
+		goto none;
+	data = xasprintf("mode=0755,size=%llu,nr_inodes=%llu", (unsigned long long) b->storage,
+			 (unsigned long long) (b->storage_inodes + STORAGE_OWN_INODES));
+	(void) snprintf(target, sizeof(target), "/proc/self/fd/%d", *dirfd);
+	if (mount("apbox", target, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) {
+		if (errno == EPERM && !caps_have(CAP_SYS_ADMIN))
+			goto none;
+		return ap_err_set(e, errno, "cannot mount the storage of box %d on \"%s\"", b->id,
+				  b->dir);
+	}
+	/* By name: the old fd names the directory under the mount. */
+	fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(e, errno, "cannot open \"%s\"", b->dir);
+	(void) close(*dirfd);
+	*dirfd = fd;
+	return 0;
+none:
+	/* Asked for by name, a bound that cannot be had is refused, never dropped. */
+	if (b->storage_asked)
+		return ap_err_set(e, 0,
+				  "--storage needs root with CAP_SYS_ADMIN, to mount the box's tmpfs "
+				  "(see apbox check)");
+	ap_log(1, "box %d: no storage of its own: /box is on box_root's filesystem", b->id);
+	return 0;
+}
+
+bool
+box_has_storage(const struct box *b)
+{
+	struct stat d, r;
+
+	return lstat(b->dir, &d) == 0 && S_ISDIR(d.st_mode) && stat(b->root, &r) == 0 &&
+	       d.st_dev != r.st_dev;
+}
+
+/* dir_each() over a tmp dir: remove every entry. */
+static int
+sweep_entry(int dirfd, const struct dirent *de, void *arg)
+{
+	(void) arg;
+	return remove_tree_at(dirfd, de->d_name);
+}
+
+/* dir_each() over <id>/.tmp: empty each tmp dir. */
+static int
+sweep_tmp_dir(int tmp, const struct dirent *de, void *arg)
+{
+	cleanup_close int k = openat(tmp, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							  O_CLOEXEC);
+
+	(void) arg;
+	return k < 0 ? -errno : dir_each(k, sweep_entry, NULL);
+}
+
+/* Empty every <id>/.tmp/<k>; also what a run that crashed left. */
+void
+box_tmp_sweep(const struct box *b)
+{
+	cleanup_free char *path = xasprintf("%s/.tmp", b->dir);
+	cleanup_close int tmp = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (tmp >= 0)
+		(void) dir_each(tmp, sweep_tmp_dir, NULL);
+}
+
+char *
+box_tmp_path(const struct box *b, size_t k)
+{
+	return xasprintf("%s/.tmp/%zu", b->dir, k);
+}
+
+int
+box_tmp_make(const struct box *b, size_t n, struct ap_err *e)
+{
+	cleanup_close int dir = open(b->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int tmp = -1;
+
+	box_tmp_sweep(b);
+	tmp = dir < 0 ? -errno : mkdirat_nofollow(dir, ".tmp", 0711);
+	if (tmp < 0)
+		return ap_err_set(e, -tmp, "cannot create \"%s/.tmp\"", b->dir);
+	for (size_t k = 0; k < n; k++) {
+		char name[24];
+		cleanup_close int fd = -1;
+
+		(void) snprintf(name, sizeof(name), "%zu", k);
+		fd = mkdirat_nofollow(tmp, name, 0700);
+		/* Only the box reaches it: another box's uid cannot even look in. */
+		if (fd < 0 || fchown(fd, b->host_uid, b->host_gid) < 0 || fchmod(fd, 0700) < 0) {
+			cleanup_free char *path = box_tmp_path(b, k);
+			return ap_err_set(e, fd < 0 ? -fd : errno, "cannot create \"%s\"", path);
+		}
+	}
 	return 0;
 }
 
@@ -414,6 +541,9 @@ box_create(struct box *b, struct ap_err *e)
 	dirfd = mkdirat_nofollow(rootfd, name, 0755);
 	if (dirfd < 0)
 		return ap_err_set(e, -dirfd, "cannot create \"%s\"", b->dir);
+	r = mount_storage(b, rootfd, name, &dirfd, e);
+	if (r < 0)
+		goto out;
 	workfd = mkdirat_nofollow(dirfd, "box", 0700);
 	if (workfd < 0) {
 		r = ap_err_set(e, -workfd, "cannot create \"%s\"", b->work);
@@ -424,13 +554,25 @@ box_create(struct box *b, struct ap_err *e)
 		r = ap_err_set(e, errno, "cannot chown \"%s\"", b->work);
 		goto out;
 	}
+	/*
+	 * The tmp dirs of a run (/tmp, /dev/shm) are made now, so that a run
+	 * finds them even when the box has filled its storage since.
+	 */
+	if (box_has_storage(b)) {
+		r = box_tmp_make(b, 2, e);
+		if (r < 0)
+			goto out;
+	}
 	/* Made now, so that a run finds it even when box_root has filled up since. */
 	r = cache_make_newroot(b, e);
 	if (r < 0)
 		goto out;
 	return 0;
 out:
-	(void) remove_tree_at(rootfd, name);
+	{
+		struct ap_err e2;
+		(void) wipe_box(b, rootfd, &e2);
+	}
 	return r;
 }
 

@@ -5,7 +5,13 @@
  * touched fd-relative without following symlinks (util.c's walks), so a
  * symlink planted by a box never leads init or cleanup outside it.
  *
- * Layout: <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
+ * Layout: <box_root>/<id>       the box's storage: a tmpfs of storage bytes and
+ *                               storage_inodes inodes mounted by init (root only,
+ *                               and where mounting is allowed), else a directory
+ *         <box_root>/<id>/box   the work dir (/box inside), owned by the box uid
+ *         <box_root>/<id>/.tmp/<k>  the k-th tmp rule's directory (/tmp, /dev/shm)
+ *                               of a run on the storage, owned by the box uid, 0700,
+ *                               emptied before and after each run
  *         <box_root>/<id>/netns the box's network namespace, pinned by a bind mount
  *                               by its first run (root only; see ns_net_pinned())
  *         <box_root>/.etc-<hash>  the boxes' /etc: copies of the etc_files (cache.h)
@@ -56,6 +62,8 @@ struct box {
 	char *root;	 /* box_root */
 	char *dev;	 /* <box_root>/.dev2: the boxes' /dev in the process modes */
 	char *lock_path; /* <lock_root>/<id> */
+	uint64_t storage, storage_inodes; /* init: the storage's size (0: none) and inodes */
+	bool storage_asked;		  /* init --storage: no storage is an error */
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
 };
@@ -79,6 +87,17 @@ int box_lock_root_open(const char *path);
 int box_save_state(struct box *b, struct ap_err *e);
 /* Create (or reset) the box tree; on error removes what it made.  Lock held. */
 int box_create(struct box *b, struct ap_err *e);
+/* Is <box_root>/<id> the storage init mounted (a mount point of its own)? */
+bool box_has_storage(const struct box *b);
+/* The k-th tmp dir of a run on the storage, <id>/.tmp/<k> (allocated). */
+char *box_tmp_path(const struct box *b, size_t k);
+/*
+ * A run on the storage: make <id>/.tmp/0..n-1 for its tmp rules, each empty;
+ * box_tmp_sweep() empties them again.  Keeper only, lock held.  Returns 0 or
+ * -errno with e set.
+ */
+int box_tmp_make(const struct box *b, size_t n, struct ap_err *e);
+void box_tmp_sweep(const struct box *b);
 /* Remove the box tree and truncate the lock record.  Lock held.  Missing = success. */
 int box_remove(struct box *b, struct ap_err *e);
 /*

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,9 @@ struct report {
 	char cg_where[200];
 	struct landlock_info ll; /* the kernel's answer, ll.abi 0 when a domain failed */
 	struct finding landlock; /* a real domain, made and enforced in a child */
+	struct finding storage; /* init mounts each box's storage (box.h) */
+	long long storage_free; /* bytes free on box_root's filesystem, -1: unknown */
+	bool in_pod;		/* a Kubernetes pod: its ephemeral-storage limit applies */
 	struct finding mode[AP_MODE_COUNT];
 	char has[AP_MODE_COUNT][160], lacks[AP_MODE_COUNT][160]; /* protections, comma-separated */
 };
@@ -192,6 +196,7 @@ mode_verdict(struct report *r, const struct ap_conf *c, const struct mode_desc *
 		fill_why(f, "%s", line);
 	}
 	add_word(has, sizeof(r->has[0]), "session");
+	add_word(r->storage.ok ? has : lacks, sizeof(r->has[0]), "storage-bound");
 	add_word(limits ? has : lacks, sizeof(r->has[0]), "cgroup-limits");
 	if (!pf)
 		return;
@@ -207,6 +212,55 @@ mode_verdict(struct report *r, const struct ap_conf *c, const struct mode_desc *
 	add_word(ll & LL_HAS_SCOPE ? has : lacks, sizeof(r->has[0]), "landlock-scope");
 	if (!(md->ns_flags & CLONE_NEWNET))
 		add_word(ll & LL_HAS_TCP ? has : lacks, sizeof(r->has[0]), "landlock-tcp");
+}
+
+/*
+ * In a child with a private mount namespace, as init would for each box:
+ * can this caller mount a tmpfs?  Returns 0 or the errno.
+ */
+static int
+probe_tmpfs(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("apbox", "/", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=4") < 0)
+			_exit(errno & 0xff);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+/* What bounds a box's storage here: init's tmpfs (root), else box_root's filesystem. */
+static void
+gather_storage(struct report *r, const struct ap_conf *c)
+{
+	cleanup_free char *dir = xstrdup(c->box_root);
+	struct statvfs sv;
+	int err;
+
+	/* box_root may not exist yet: its nearest existing parent holds it. */
+	while (statvfs(dir, &sv) < 0 && strrchr(dir, '/') && strcmp(dir, "/") != 0)
+		*(strrchr(dir, '/') == dir ? dir + 1 : strrchr(dir, '/')) = '\0';
+	r->storage_free = statvfs(dir, &sv) == 0 ? (long long) sv.f_bavail * (long long) sv.f_frsize
+						  : -1;
+	r->in_pod = getenv("KUBERNETES_SERVICE_HOST") != NULL;
+	r->storage.ok = false;
+	if (!c->storage)
+		fill_why(&r->storage, "storage = 0 in the configuration");
+	else if (!r->root)
+		fill_why(&r->storage, "an ordinary user cannot mount each box's tmpfs");
+	else if ((err = probe_tmpfs()) != 0)
+		fill_why(&r->storage, "root cannot mount each box's tmpfs here: %s%s", strerror(err),
+			 r->cap_sys_admin ? "" : " (no CAP_SYS_ADMIN)");
+	else
+		r->storage.ok = true;
 }
 
 static void
@@ -291,6 +345,7 @@ gather(struct report *r, const struct ap_conf *c)
 			 r->ll.abi, strerror(err));
 	if (!r->landlock.ok)
 		r->ll.abi = 0;
+	gather_storage(r, c);
 	for (int m = 0; m < AP_MODE_COUNT; m++)
 		mode_verdict(r, c, mode_desc((enum ap_mode) m));
 }
@@ -337,7 +392,7 @@ json_list(const char *list)
 }
 
 static void
-print_json(const struct report *r, enum ap_mode def)
+print_json(const struct report *r, const struct ap_conf *c, enum ap_mode def)
 {
 	char ctl[64], feats[96];
 
@@ -356,6 +411,15 @@ print_json(const struct report *r, enum ap_mode def)
 		(void) printf(",\"why\":");
 		json_str(r->landlock.why);
 	}
+	(void) printf("},\"storage\":{\"bounded\":%s,\"size\":%llu,\"inodes\":%llu,"
+		      "\"box_root_free\":%lld,\"pod\":%s",
+		      r->storage.ok ? "true" : "false", (unsigned long long) c->storage,
+		      (unsigned long long) c->storage_inodes, r->storage_free,
+		      r->in_pod ? "true" : "false");
+	if (!r->storage.ok) {
+		(void) printf(",\"why\":");
+		json_str(r->storage.why);
+	}
 	(void) printf("},\"default_mode\":\"%s\",\"modes\":{", mode_name(def));
 	for (int m = 0; m < AP_MODE_COUNT; m++) {
 		(void) printf("%s\"%s\":{\"ok\":%s", m ? "," : "", mode_name((enum ap_mode) m),
@@ -373,8 +437,52 @@ print_json(const struct report *r, enum ap_mode def)
 	(void) printf("}}\n");
 }
 
+/* A size for people: whole G, M or K when exact, else bytes. */
+static const char *
+size_words(unsigned long long v, char *buf, size_t len)
+{
+	static const char units[] = "GMK";
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long long u = 1ULL << (10 * (3 - i));
+		if (v && v % u == 0) {
+			(void) snprintf(buf, len, "%llu%c", v / u, units[i]);
+			return buf;
+		}
+	}
+	(void) snprintf(buf, len, "%llu bytes", v);
+	return buf;
+}
+
 static void
-print_text(const struct report *r, enum ap_mode def)
+print_storage(const struct report *r, const struct ap_conf *c)
+{
+	char size[32], free_[32] = "?";
+
+	size_words(c->storage, size, sizeof(size));
+	if (r->storage_free >= 0)
+		(void) snprintf(free_, sizeof(free_), "%.1fG", (double) r->storage_free / (1 << 30));
+	if (r->storage.ok) {
+		(void) printf("storage:  each box holds at most %s and %llu inodes in /box, /tmp "
+			      "and /dev/shm together (a tmpfs init mounts: memory, counted in "
+			      "the box's memory limit while it runs)\n",
+			      size, (unsigned long long) c->storage_inodes);
+		return;
+	}
+	(void) printf("storage:  not bounded by apbox (%s): /box is on box_root's filesystem "
+		      "(%s free)",
+		      r->storage.why, free_);
+	if (c->storage)
+		(void) printf("; each run's /tmp and /dev/shm in the process modes: a tmpfs of %s",
+			      size);
+	(void) printf("%s\n", r->in_pod ? "; in this pod, its ephemeral-storage limit bounds "
+					  "them all (the kubelet evicts the pod past it)"
+					: "; a quota of box_root's filesystem, or in a pod its "
+					  "ephemeral-storage limit, bounds the rest");
+}
+
+static void
+print_text(const struct report *r, const struct ap_conf *c, enum ap_mode def)
 {
 	char ctl[64], feats[96];
 	bool limits = (r->cg_have & CG_MEMORY) && r->cg_writable;
@@ -398,6 +506,7 @@ print_text(const struct report *r, enum ap_mode def)
 		(void) printf("landlock: ABI %d (%s)\n", r->ll.abi, feats);
 	else
 		(void) printf("landlock: %s\n", r->landlock.why);
+	print_storage(r, c);
 	for (int m = 0; m < AP_MODE_COUNT; m++) {
 		const struct mode_desc *d = mode_desc((enum ap_mode) m);
 		(void) printf("%-17s %-3s %s%s%s\n", d->name, r->mode[m].ok ? "yes" : "no",
@@ -420,9 +529,9 @@ check_run(const struct ap_conf *c, enum ap_mode default_mode, bool json)
 	memset(&r, 0, sizeof(r));
 	gather(&r, c);
 	if (json)
-		print_json(&r, default_mode);
+		print_json(&r, c, default_mode);
 	else
-		print_text(&r, default_mode);
+		print_text(&r, c, default_mode);
 	(void) fflush(stdout);
 	return r.mode[default_mode].ok ? 0 : 1;
 }

@@ -32,6 +32,7 @@ enum {
 	OPT_SHARE_NET,
 	OPT_STDERR_TO_STDOUT,
 	OPT_SHARED,
+	OPT_STORAGE,
 	OPT_TEMPLATES,
 	OPT_WAIT,
 	OPT_HELP,
@@ -89,6 +90,7 @@ static const struct option longopts[] = {
 	{"stderr-to-stdout", no_argument, NULL, OPT_STDERR_TO_STDOUT},
 	{"stdin", required_argument, NULL, 'i'},
 	{"stdout", required_argument, NULL, 'o'},
+	{"storage", required_argument, NULL, OPT_STORAGE},
 	{"templates", no_argument, NULL, OPT_TEMPLATES},
 	{"time", required_argument, NULL, 't'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -131,6 +133,7 @@ static const struct {
 	{OPT_SHARED, C_CLEANUP},
 	{'s', C_RUN},
 	{OPT_STDERR_TO_STDOUT, C_RUN},
+	{OPT_STORAGE, C_INIT},
 	{'t', C_RUN},
 	{OPT_TEMPLATES, C_CLEANUP},
 	{OPT_WAIT, C_BOX},
@@ -154,7 +157,8 @@ cli_usage(FILE *f)
 		"PROGRAM [ARG...]]\n"
 		"\n"
 		"Commands:\n"
-		"  init     [-b N] [--mode M]        create box N (prints the box directory)\n"
+		"  init     [-b N] [--mode M] [--storage SIZE[,INODES]]\n"
+		"                                    create box N (prints the box directory)\n"
 		"  run      [-b N] [OPTIONS] -- PROGRAM [ARG...]\n"
 		"                                    run PROGRAM in box N\n"
 		"  cleanup  [-b N]                   remove box N and everything in it\n"
@@ -179,6 +183,9 @@ cli_usage(FILE *f)
 		"                            SANDBOX_CODE_AND_PROCESS) (init, run, check)\n"
 		"      --wait                wait for a box in use instead of failing\n"
 		"                            (init, run, cleanup)\n"
+		"      --storage SIZE[,INODES]  what the box may store in /box, /tmp and\n"
+		"                            /dev/shm together (default: storage and\n"
+		"                            storage_inodes in the config; 0: no bound) (init)\n"
 		"      --templates           remove box_root's mount templates, not a box\n"
 		"                            (cleanup)\n"
 		"      --shared              remove what the boxes of box_root and lock_root\n"
@@ -475,6 +482,8 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 	case OPT_SHARED:
 		o->shared = true;
 		return 0;
+	case OPT_STORAGE:
+		return cli_parse_storage(o, "--storage", arg, e);
 	case 'q':
 		ap_verbosity = -1;
 		return 0;
@@ -502,6 +511,26 @@ parse_one(struct ap_opts *o, int c, const char *arg, struct ap_err *e)
 	default:
 		return ap_err_set(e, 0, "internal: unhandled option");
 	}
+}
+
+int
+cli_parse_storage(struct ap_opts *o, const char *opt, const char *arg, struct ap_err *e)
+{
+	cleanup_free char *size = xstrdup(arg);
+	char *inodes = strchr(size, ',');
+
+	if (inodes)
+		*inodes++ = '\0';
+	o->storage_inodes = 0;
+	if (parse_size(size, &o->storage) < 0 ||
+	    (inodes && (parse_u64(inodes, 1ULL << 31, &o->storage_inodes) < 0 ||
+			!o->storage_inodes)))
+		return ap_err_set(e, 0,
+				  "%s: expected SIZE[,INODES] (KiB or with K/M/G; inodes 1 or more), "
+				  "not \"%s\"",
+				  opt, arg);
+	o->has_storage = true;
+	return 0;
 }
 
 /* Run getopt over argv[*optind..] for command cmd (CMD_NONE: global options). */

@@ -70,6 +70,9 @@ struct ap_opts {
 	char *meta_path;
 	enum meta_format meta_format;
 	bool wait;
+	/* init: --storage SIZE[,INODES] (isolate's --quota); inodes 0: the config's */
+	bool has_storage;
+	uint64_t storage, storage_inodes;
 	bool templates; /* cleanup: the mount templates, not a box */
 	bool shared;	/* cleanup: every shared cache (cache.h), not a box */
 	bool silent;
@@ -100,6 +103,8 @@ int cli_add_dir(struct ap_opts *o, const char *spec, struct ap_err *e);
  * no longer shows it (shared with compat.c).
  */
 void cli_wipe_env_value(char *spec);
+/* --storage SIZE[,INODES] and isolate's --quota BLOCKS,INODES (blocks of 1 KiB, the same). */
+int cli_parse_storage(struct ap_opts *o, const char *opt, const char *arg, struct ap_err *e);
 /* Apply a parsed --env value "VAR" or "VAR=VALUE" (shared with compat.c). */
 int cli_add_env(struct ap_opts *o, const char *spec, bool empty_removes, struct ap_err *e);
 /* Parse one limit option value (shared with compat.c); sizes in bytes, times in ms. */

@@ -14,8 +14,10 @@
  *  - --mem is the cgroup memory limit, like --cg-mem, never RLIMIT_AS;
  *  - without -p there is no process limit unless the configuration sets one
  *    (isolate's default is one process);
- *  - options isolate has but apbox cannot honour (--quota, --as-uid, ...)
- *    are refused by name, never ignored.
+ *  - options isolate has but apbox cannot honour (--as-uid, ...) are
+ *    refused by name, never ignored;
+ *  - --quota=BLOCKS,INODES bounds the box's storage (one tmpfs for /box,
+ *    /tmp and /dev/shm, box.h), not the box uid's blocks on a disk.
  */
 #include "config.h"
 
@@ -118,7 +120,6 @@ static const struct {
 	{OPT_AS_UID, "boxes belong to the user who ran --init"},
 	{OPT_INHERIT_FDS, "the program never inherits file descriptors above 2"},
 	{OPT_PRINT_CG_ROOT, "see 'apbox check' for the cgroups apbox uses"},
-	{'q', "disk quotas are not implemented"},
 	{OPT_SYSCALLS, "the seccomp filter is set in the configuration"},
 	{OPT_TTY_HACK, "the program never gets the terminal's foreground"},
 };
@@ -394,6 +395,9 @@ parse_one(struct ap_opts *o, struct state *st, int c, const char *arg, struct ap
 		ap_log(1, "--%s: accepted and ignored (apbox counts the whole box's CPU time)",
 		       long_name(c));
 		return 0;
+	case 'q':
+		/* isolate's disk quota: blocks of 1 KiB and inodes, the box's storage. */
+		return cli_parse_storage(o, "--quota", arg, e);
 	case OPT_SPECIAL_FILES:
 		/* isolate deletes special files the program made unless asked; apbox never does. */
 		return 0;
@@ -476,6 +480,11 @@ compat_parse(int argc, char **argv, struct ap_opts *o, struct ap_err *e)
 		return ap_err_set(e, 0, "--%s takes no arguments, not \"%s\"",
 				  long_name(st.cmd_opt), o->argv[0]);
 
+	if (o->has_storage && o->cmd != CMD_INIT) {
+		/* As in isolate, where --quota is applied by --init only. */
+		ap_log(1, "--quota: ignored but by --init");
+		o->has_storage = false;
+	}
 	if (st.has_mem || st.has_cg_mem) {
 		/* Both given: the smaller one, since isolate would enforce both. */
 		o->limits_set |= LIM_MEM;
@@ -513,6 +522,8 @@ compat_usage(void)
 		"\t\t\tnever an address-space limit, which breaks V8 and the JVM)\n"
 		"-M, --meta=<file>\tWrite the results to <file> (name:value; - for stdout)\n"
 		"-n, --open-files=<max>\tLimit number of open files to <max> (default: 1024)\n"
+		"-q, --quota=<blk>,<ino>\tWith --init: the box may store <blk> KB and <ino>\n"
+		"\t\t\tinodes in /box, /tmp and /dev/shm together\n"
 		"-p, --processes[=<max>]\tLimit processes and threads to <max>; bare: no limit\n"
 		"    --share-net\t\tShare the host's network\n"
 		"-s, --silent\t\tNo status line on stderr\n"
@@ -535,7 +546,7 @@ compat_usage(void)
 		"    --version\t\tDisplay the version\n"
 		"\n"
 		"Not supported (refused by name): --as-uid, --as-gid, --inherit-fds,\n"
-		"--print-cg-root, --quota, --syscalls, --tty-hack.\n"
+		"--print-cg-root, --syscalls, --tty-hack.\n"
 		"Exit status: 0 ok, 1 the program failed (RE, SG, TO), 2 error (XX, usage).\n",
 		stdout);
 }

@@ -6,8 +6,8 @@
  *   box_root, lock_root, first_uid, first_gid, num_boxes, mode   (no section)
  *   [limits]  mem, processes, open_files, fsize, stack, core, time, wall_time, extra_time
  *   [cgroup]  version, root, parent
- *   [sandbox] engine_path, code_path, etc_files, path, tmp_size, seccomp, landlock, hidepid,
- *             mount_template
+ *   [sandbox] engine_path, code_path, etc_files, path, storage (tmp_size, its older name),
+ *             storage_inodes, seccomp, landlock, hidepid, mount_template
  *
  * Keys outside a section are also accepted with their section name as a
  * prefix-free alias when unambiguous (e.g. "cg_root"), so isolate's keys work.
@@ -144,6 +144,19 @@ parse_nofile(const char *val, void *dst, char *why, size_t whylen)
 	return parse_count_max(val, dst, 1ULL << 20, why, whylen);
 }
 
+/* A tmpfs's nr_inodes: at least 1, and no more than it can hold. */
+static int
+parse_inodes(const char *val, void *dst, char *why, size_t whylen)
+{
+	int r = parse_count_max(val, dst, 1ULL << 31, why, whylen);
+
+	if (r == 0 && *(uint64_t *) dst == 0) {
+		(void) snprintf(why, whylen, "bad number \"%s\" (at least 1)", val);
+		return -EINVAL;
+	}
+	return r;
+}
+
 static int
 parse_sz(const char *val, void *dst, char *why, size_t whylen)
 {
@@ -238,7 +251,9 @@ static const struct conf_key {
 	{"sandbox", "code_path", parse_abs_path, offsetof(struct ap_conf, code_path)},
 	{"sandbox", "etc_files", parse_str, offsetof(struct ap_conf, etc_files)},
 	{"sandbox", "path", parse_str, offsetof(struct ap_conf, path)},
-	{"sandbox", "tmp_size", parse_sz, offsetof(struct ap_conf, tmp_size)},
+	{"sandbox", "storage", parse_sz, offsetof(struct ap_conf, storage)},
+	{"sandbox", "tmp_size", parse_sz, offsetof(struct ap_conf, storage)},
+	{"sandbox", "storage_inodes", parse_inodes, offsetof(struct ap_conf, storage_inodes)},
 	{"sandbox", "seccomp", parse_boolv, offsetof(struct ap_conf, seccomp)},
 	{"sandbox", "landlock", parse_llpolicy, offsetof(struct ap_conf, landlock)},
 	{"sandbox", "hidepid", parse_boolv, offsetof(struct ap_conf, hidepid)},
@@ -298,7 +313,8 @@ conf_defaults(struct ap_conf *c)
 	c->etc_files = xstrdup("hosts resolv.conf nsswitch.conf localtime passwd group ld.so.cache "
 			       "alternatives ssl ca-certificates");
 	c->path = xstrdup("/usr/local/bin:/usr/bin:/bin");
-	c->tmp_size = 256ULL * 1024 * 1024;
+	c->storage = 1024ULL * 1024 * 1024;
+	c->storage_inodes = 65536;
 	c->seccomp = true;
 	c->hidepid = true;
 	c->mount_template = true;

@@ -55,7 +55,13 @@ struct ap_conf {
 	char *code_path;   /* inside path for --code */
 	char *etc_files;   /* space-separated /etc entries bound read-only (maybe) */
 	char *path;	   /* PATH given to the program */
-	uint64_t tmp_size; /* bytes of the private /tmp */
+	/*
+	 * What a box may store: bytes and inodes of one tmpfs holding /box, /tmp
+	 * and /dev/shm (mounted by init when apbox may mount; box.h), else of
+	 * each run's /tmp and /dev/shm.  storage 0: no bound of apbox's.
+	 */
+	uint64_t storage;
+	uint64_t storage_inodes;
 	bool seccomp;
 	enum ll_policy landlock; /* when a sandboxed mode may run without (all of) Landlock */
 	bool hidepid;

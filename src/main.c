@@ -91,6 +91,12 @@ cmd_init(struct ctx *x)
 	if (r < 0)
 		goto out;
 	TIMELINE("init: cgroup opened");
+	if (x->o.has_storage) {
+		b.storage_asked = true;
+		b.storage = x->o.storage;
+		if (x->o.storage_inodes)
+			b.storage_inodes = x->o.storage_inodes;
+	}
 	r = box_create(&b, &x->e);
 	if (r < 0)
 		goto out;

@@ -769,11 +769,12 @@ mount_fs(struct build *b, size_t i, int fd, struct ap_err *e)
 	return 0;
 }
 
-/* A world-writable tmpfs's data: sticky like /tmp, and the size limit if any. */
+/* A world-writable tmpfs's data: sticky like /tmp, and the size limits if any. */
 static char *
-tmpfs_data(uint64_t size)
+tmpfs_data(uint64_t size, uint64_t inodes)
 {
-	return size ? xasprintf("mode=1777,size=%llu", (unsigned long long) size)
+	return size ? xasprintf("mode=1777,size=%llu,nr_inodes=%llu", (unsigned long long) size,
+				(unsigned long long) inodes)
 		    : xstrdup("mode=1777");
 }
 
@@ -781,7 +782,7 @@ static int
 mount_tmp(const struct build *b, size_t i, int fd, struct ap_err *e)
 {
 	const struct dir_rule *r = &b->plan->rules->v[i];
-	cleanup_free char *data = tmpfs_data(b->plan->tmp_size);
+	cleanup_free char *data = tmpfs_data(b->plan->tmp_size, b->plan->tmp_inodes);
 	int ret;
 
 	/* Writable by every box process (sticky, like /tmp); never suid or devices. */

@@ -39,7 +39,8 @@ enum mounts_point {
 struct mounts_plan {
 	const char *newroot;	       /* host dir, existing, on which the tmpfs root is mounted */
 	const struct dir_rules *rules; /* in order */
-	uint64_t tmp_size; /* bytes for each RULE_TMP tmpfs and /dev/shm (0: kernel default) */
+	/* bytes and inodes of each RULE_TMP tmpfs (size 0: the kernel's defaults) */
+	uint64_t tmp_size, tmp_inodes;
 	bool hidepid;	   /* mount proc with hidepid=2 (falls back to none when refused) */
 	const char *guard; /* box_root: no symlink is followed in bind sources below it */
 	enum mounts_build build;

@@ -225,6 +225,29 @@ shm_rule(struct dir_rules *rs, const struct box *b)
 }
 
 /*
+ * A box with storage of its own (box.h) keeps its /tmp and /dev/shm there,
+ * under the one bound of /box: each tmp rule becomes a bind of a directory
+ * of the storage, made empty for the run and emptied after it.  Returns how
+ * many.
+ */
+static size_t
+storage_tmp_rules(struct dir_rules *rs, const struct box *b)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		struct dir_rule *r = &rs->v[i];
+
+		if (!(r->flags & RULE_TMP))
+			continue;
+		free(r->outside);
+		r->outside = box_tmp_path(b, k++);
+		r->flags = (r->flags & ~RULE_TMP) | RULE_RW;
+	}
+	return k;
+}
+
+/*
  * Which defaults the caller's rules (or the engine and code dirs) allow to
  * be more than plain binds: the /etc copy when nothing lies below /etc,
  * the /bin-style links when nothing lies below them or on /usr.
@@ -597,10 +620,13 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 				return ap_err_prefix(e, "--dir");
 		}
 		shm_rule(&ps->rules, b);
+		if (box_has_storage(b))
+			p->tmp_dirs = storage_tmp_rules(&ps->rules, b);
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;
-		p->mounts.tmp_size = c->tmp_size;
+		p->mounts.tmp_size = c->storage;
+		p->mounts.tmp_inodes = c->storage_inodes;
 		p->mounts.hidepid = c->hidepid;
 	} else if (md->plan_flags & PLAN_LANDLOCK) {
 		r = code_only_rules(ps, o, e);

@@ -73,6 +73,12 @@ prepare_run(struct prepared *pr, const struct run_plan *p, const struct ap_conf 
 		r = cache_make_newroot(b, e);
 		if (r < 0)
 			return r;
+		if (p->tmp_dirs) {
+			pr->tmp_made = true;
+			r = box_tmp_make(b, p->tmp_dirs, e);
+			if (r < 0)
+				return r;
+		}
 		template_prepare(p, &pr->tpl, &pr->mounts, b, c);
 		TIMELINE("run: template opened");
 	}
@@ -90,6 +96,9 @@ prepare_release(struct prepared *pr, const struct box *b, bool started)
 	}
 	if (pr->netns_fd >= 0)
 		(void) close(pr->netns_fd);
+	/* What the run left in /tmp and /dev/shm goes now, not with the next run. */
+	if (pr->tmp_made)
+		box_tmp_sweep(b);
 	template_run_free(&pr->tpl);
 	ap_seccomp_free(pr->filter);
 	ap_seccomp_free(pr->run_filter);

@@ -2,7 +2,8 @@
 /*
  * prepare: every side effect a run needs before clone(), made by the keeper
  * from the plan (plan.c decides, and changes nothing) into one struct with
- * one release: the box's pinned network namespace, the mount template and
+ * one release: the box's pinned network namespace, the run's tmp dirs on
+ * the box's storage, the mount template and
  * the run's detached bind sources, the seccomp filter, the new root's mount
  * point.  What the proxy must not keep of it, it closes with
  * prepared_close_in_child().
@@ -23,6 +24,7 @@ struct seccomp_filter;
 struct prepared {
 	int netns_fd;		   /* the box's pinned network namespace to clone in, or -1 */
 	bool netns_made;	   /* made and pinned by this run */
+	bool tmp_made;		   /* the run's tmp dirs on the box's storage, to empty */
 	struct template_run tpl;   /* box_root's mount template (tpl.fd) and the run's sources */
 	struct mounts_plan mounts; /* the plan's mounts, as the proxy builds them */
 	struct seccomp_filter *filter; /* NULL: none */

@@ -41,6 +41,7 @@ struct run_plan {
 	const char *stdin_inside, *stdout_inside, *stderr_inside;
 	bool want_seccomp;   /* load the seccomp filter (prepare.c gets it) */
 	unsigned run_filter; /* AP_SECCOMP_NO_* of the run's second filter (seccomp.h); 0: none */
+	size_t tmp_dirs;     /* tmp rules bound from the box's storage (box_tmp_make()) */
 	/*
 	 * The Landlock domain the proxy makes (landlock.rules.n > 0) just before
 	 * it forks the program, from paths as the proxy then sees them (the new

@@ -97,8 +97,9 @@ teardown() {
 	[ ! -e "/tmp/inside-$$" ]
 }
 
-@test "mounts: /tmp size comes from the config" {
+@test "mounts: /tmp size comes from the config (storage, or its older name tmp_size)" {
 	printf '[sandbox]\ntmp_size = 1M\n' >> "$APBOX_CONFIG"
+	init_box --mode process
 	run_box -- /bin/sh -c 'head -c 3000000 /dev/zero > /tmp/big'
 	[ "$status" -ne 0 ]
 	assert_output --partial "No space left"

@@ -132,6 +132,7 @@ box_cgroups() {
 	init_box
 	# A new lock_root and a box directory removed by hand: no record to trust.
 	: > "$LOCK_ROOT/$BOX"
+	umount "$BOX_ROOT/$BOX" 2>/dev/null || true
 	rm -r "${BOX_ROOT:?}/$BOX"
 	[ -n "$(box_cgroups)" ]
 	run -0 "$APBOX" cleanup -b "$BOX"

@@ -142,8 +142,8 @@ make_engine() {
 
 @test "compat: an isolate option apbox cannot honour is refused by name" {
 	init_iso
-	run -2 "$ISOLATE" --box-id="$BOX" --quota=100,100 --init
-	assert_output --partial "'--quota' is not supported"
+	run -2 "$ISOLATE" --box-id="$BOX" --as-uid=1000 --init
+	assert_output --partial "'--as-uid' is not supported"
 	run -2 "$ISOLATE" --box-id="$BOX" --tty-hack --run -- /bin/true
 	assert_output --partial "'--tty-hack' is not supported"
 }

@@ -179,7 +179,10 @@ teardown() {
 
 @test "escape: a hard link planted where the caller's stdout goes is not written" {
 	# A hard link the box could make to a file of its own, or to a host file
-	# where hard-link protection is off: planted here from the host.
+	# where hard-link protection is off: planted here from the host.  The
+	# box's storage (a tmpfs of its own) makes any such link cross-device:
+	# without it (storage 0, an ordinary user's box), apbox must still refuse.
+	init_box --mode process --storage 0
 	echo precious > "$WORLD/victim"
 	ln "$WORLD/victim" "$BOX_ROOT/$BOX/box/out.txt"
 	run "$APBOX" run -b "$BOX" --stdout "$BOX_ROOT/$BOX/box/out.txt" -- /bin/echo overwritten

@@ -22,6 +22,8 @@
 #   # each: seccomp               one row per syscall of the seccomp deny list
 #   # batch: yes                  with each: one run for all items, which prints
 #                                 "ROW ITEM RESULT DETAIL" per item
+#   # caller: root                the mode stops it when root starts apbox only: no
+#                                 "(rootless)" rows
 #   # cgroup: delegated           (user worker world) a config whose cgroup parent
 #                                 is delegated to the worker's uid
 # The script exits 0 when it verified that the attack failed (BLOCKED), 1
@@ -1246,6 +1248,7 @@ run_mode() {
 	for attack in "${ATTACKS[@]}"; do
 		[[ " ${HDR["$attack modes"]:-} " == *" $MODE "* ]] || [ "${APBOX_ESCAPE_ANY_MODE:-}" = 1 ] ||
 			continue
+		[[ ${HDR["$attack caller"]:-} != root || $LABEL != *"(rootless)" ]] || continue
 		# The attacks of the user worker world (user-*) run there only.
 		if [ -n "${RUN_UID:-}" ]; then
 			[[ $attack == user-* ]] || continue

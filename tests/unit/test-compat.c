@@ -212,6 +212,16 @@ test_options(void)
 	TAP_IS_INT(o.limits.mem, 1 * MiB, "--cg-mem alone");
 	cli_opts_free(&o);
 
+	/* isolate's --quota: blocks of 1 KiB and inodes, the box's storage, at --init only. */
+	TAP_IS_INT(PARSE(&o, &e, "isolate", "--quota=4096,30", "--init"), 0, "--quota: parse");
+	tap_ok(o.has_storage && o.storage == 4 * MiB && o.storage_inodes == 30,
+	       "--quota=4096,30: 4 MiB and 30 inodes");
+	cli_opts_free(&o);
+	TAP_IS_INT(PARSE(&o, &e, "isolate", "-q", "2048,7", "--run", "--", "/bin/x"), 0,
+		   "-q with --run: parse");
+	tap_ok(!o.has_storage, "-q with --run: ignored, as isolate does");
+	cli_opts_free(&o);
+
 	TAP_IS_INT(PARSE(&o, &e, "apbox", "--run", "-p", "--", "/bin/x"), 0, "bare -p");
 	tap_ok((o.limits_set & LIM_PROCESSES) && o.limits.processes == 0, "bare -p: no limit");
 	cli_opts_free(&o);
@@ -290,9 +300,9 @@ test_errors(void)
 	FAILS("option requires an argument -- 'b'", "missing value at the end of a group",
 	      "isolate", "--init", "-sb");
 	FAILS("option '--s' is ambiguous", "ambiguous abbreviation", "isolate", "--s", "--init");
-	FAILS("'--quota' is not supported", "--quota refused", "isolate", "--quota=10,10",
+	FAILS("--quota: expected SIZE[,INODES]", "--quota with 0 inodes", "isolate", "--quota=10,0",
 	      "--init");
-	FAILS("'--quota' is not supported", "-q is --quota, refused", "isolate", "-q", "1,1",
+	FAILS("--quota: expected SIZE[,INODES]", "--quota with junk", "isolate", "-q", "1,x",
 	      "--init");
 	FAILS("'--as-uid' is not supported", "--as-uid refused", "isolate", "--as-uid=1000",
 	      "--init");
