@@ -396,7 +396,7 @@ mounts_rule_attrs(unsigned flags)
 static bool
 rule_is_own_fs(const struct dir_rule *r)
 {
-	return (r->flags & (RULE_TMP | RULE_MINIDEV)) ||
+	return (r->flags & (RULE_TMP | RULE_MINIDEV | RULE_SCRATCH)) ||
 	       ((r->flags & RULE_FS) && strcmp(r->outside, "tmpfs") == 0);
 }
 
@@ -1199,6 +1199,16 @@ mounts_pin_ns(const char *nsfile, const char *target, struct ap_err *e)
 
 	if (r < 0)
 		return ap_err_set(e, -r, "cannot pin \"%s\" on \"%s\"", nsfile, target);
+	/*
+	 * Unbindable, so that a caller's bind of a tree holding box_root does not
+	 * copy the pin: a run's mount namespace is newer than the template it
+	 * pins, and the kernel refuses (ELOOP) to attach an older one's file.
+	 */
+	r = mount_on(NULL, target, NULL, MS_UNBINDABLE, NULL);
+	if (r < 0) {
+		(void) umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW);
+		return ap_err_set(e, -r, "cannot make the pin \"%s\" unbindable", target);
+	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -227,8 +228,9 @@ shm_rule(struct dir_rules *rs, const struct box *b)
 /*
  * A box with storage of its own (box.h) keeps its /tmp and /dev/shm there,
  * under the one bound of /box: each tmp rule becomes a bind of a directory
- * of the storage, made empty for the run and emptied after it.  Returns how
- * many.
+ * of the storage, made empty for the run and emptied after it, where apbox
+ * makes the mount points of rules below it as in a tmpfs of its own.
+ * Returns how many.
  */
 static size_t
 storage_tmp_rules(struct dir_rules *rs, const struct box *b)
@@ -242,9 +244,69 @@ storage_tmp_rules(struct dir_rules *rs, const struct box *b)
 			continue;
 		free(r->outside);
 		r->outside = box_tmp_path(b, k++);
-		r->flags = (r->flags & ~RULE_TMP) | RULE_RW;
+		r->flags = (r->flags & ~RULE_TMP) | RULE_RW | RULE_SCRATCH;
 	}
 	return k;
+}
+
+/* Can every user reach path: each directory on the way searchable by others, path readable? */
+static bool
+world_reachable(const char *path)
+{
+	cleanup_free char *p = xstrdup(path);
+	struct stat st;
+
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+		bool last;
+
+		if (c != '/' && c != '\0')
+			continue;
+		last = !c || !s[1];
+		*s = '\0';
+		/* Missing ("maybe" rules): nothing to reach, the template notes it as missing. */
+		if (stat(p, &st) < 0)
+			return errno == ENOENT;
+		if (!(st.st_mode & S_IXOTH) || (last && !(st.st_mode & S_IROTH)))
+			return false;
+		if (last)
+			return true;
+		*s = c;
+	}
+}
+
+/*
+ * A caller's rules that every box of box_root shares go into the mount
+ * template too (template.h), not only apbox's defaults: an isolate worker
+ * gives its whole tree as --dir rules (Activepieces: /bin, /lib*, /usr/...,
+ * /etc from its assets, the host's /dev), and each run would otherwise bind
+ * them all again.  Shared: a read-only bind (devices allowed) into a system
+ * directory, of a source out of box_root that every user can reach (so the
+ * template, made by root, binds nothing the box uid could not have bound
+ * itself).  The job's own rules (/box, /root/..., anything writable) stay
+ * the run's.  A source replaced or a rule changed gives a new template.
+ */
+static void
+shared_caller_rules(struct dir_rules *rs, const char *guard)
+{
+	static const char *const system_dirs[] = {"/bin",   "/sbin", "/lib", "/lib32", "/lib64",
+						  "/libx32", "/usr",  "/etc", "/opt",   "/dev"};
+	const unsigned run_only = RULE_STATIC | RULE_RW | RULE_FS | RULE_TMP | RULE_NOREC |
+				  RULE_MINIDEV | RULE_SYMLINK;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		struct dir_rule *r = &rs->v[i];
+		bool system = false;
+
+		if ((r->flags & run_only) || !r->outside || r->outside[0] != '/' ||
+		    path_below(r->outside, guard) || strcmp(r->outside, guard) == 0)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(system_dirs); k++)
+			system |= strcmp(r->inside, system_dirs[k]) == 0 ||
+				  path_below(r->inside, system_dirs[k]);
+		if (system && world_reachable(r->outside))
+			r->flags |= RULE_STATIC;
+	}
 }
 
 /*
@@ -622,6 +684,7 @@ plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf 
 		shm_rule(&ps->rules, b);
 		if (box_has_storage(b))
 			p->tmp_dirs = storage_tmp_rules(&ps->rules, b);
+		shared_caller_rules(&ps->rules, c->box_root);
 		p->mounts.newroot = b->newroot;
 		p->mounts.guard = c->box_root;
 		p->mounts.rules = &ps->rules;

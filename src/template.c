@@ -42,6 +42,7 @@
 
 #define PIN_PREFIX ".tpl-"
 #define LOCK_NAME  ".tpl.lock"
+#define TEMPLATES_MAX 8
 
 static bool
 is_bind(const struct dir_rule *r)
@@ -270,7 +271,8 @@ remove_templates(int rootfd, const char *root, struct ap_err *e)
 
 	if (!d)
 		return ap_err_set(e, errno, "cannot list \"%s\"", root);
-	dfd = -1; /* the DIR owns it now */
+	dfd = -1; /* the DIR owns it now; the offset is rootfd's too */
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		cleanup_free char *path = NULL;
 
@@ -283,6 +285,25 @@ remove_templates(int rootfd, const char *root, struct ap_err *e)
 	}
 	(void) closedir(d);
 	return ret;
+}
+
+/* How many templates box_root holds (rootfd). */
+static int
+count_templates(int rootfd)
+{
+	cleanup_close int dfd = dup(rootfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	dfd = -1; /* the DIR owns it now; the offset is rootfd's too */
+	rewinddir(d);
+	while ((de = readdir(d)))
+		n += strncmp(de->d_name, PIN_PREFIX, strlen(PIN_PREFIX)) == 0;
+	(void) closedir(d);
+	return n;
 }
 
 /* Take box_root's template lock (made when missing); returns its fd or -errno. */
@@ -428,8 +449,16 @@ open_template(const struct run_plan *p, const struct template_run *t, const char
 	fd = open_pin(path, e);
 	if (fd != -ENOENT)
 		return fd;
-	/* One template per box_root: the others' rule sets or sources are gone. */
-	ret = remove_templates(rootfd, root, e);
+	/*
+	 * Several rule sets may be in use at once (a worker's jobs with and
+	 * without an optional rule, a native and an isolate-style caller):
+	 * up to TEMPLATES_MAX templates stay.  One more removes them all, which
+	 * also drops those whose sources were replaced and will not be used again.
+	 */
+	if (count_templates(rootfd) >= TEMPLATES_MAX)
+		ret = remove_templates(rootfd, root, e);
+	else /* a plain file left where the pin goes */
+		ret = ns_unpin(path, e);
 	if (ret < 0)
 		return ret;
 	ret = make_template(p, t, path, e);

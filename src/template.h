@@ -9,7 +9,9 @@
  * the static rules with the identity (device and inode) of each source, and
  * where the other rules go with the point each gets, never their sources:
  * every box shares one; a changed rule set or a source made again gets a
- * new template, which replaces the old one.
+ * new template.  Up to 8 stay side by side (rule sets in use at once); one
+ * more removes them all first.  A caller's shared rules are in it too
+ * (plan.c: system directories bound read-only from sources out of box_root).
  *
  * Root only (not rootless), and only for rule sets it can build (see
  * template_fits()); everything else, and any failure on the way, keeps the

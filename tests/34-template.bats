@@ -101,16 +101,31 @@ pins() {
 	assert_output --partial "Permission denied"
 }
 
-@test "template: another rule set replaces it; cleanup --templates removes it" {
+@test "template: another rule set gets its own, up to 8; cleanup --templates removes them" {
+	local i
 	init_box --mode process
 	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/true
 	run -0 pins
 	local first=$output
 	run -0 "$APBOX" run -b "$BOX" --mode process --dir /extra="$WORLD:maybe" -- /bin/true
 	run -0 pins
+	[ "${#lines[@]}" -eq 2 ] || fail "pins: $output"
+	assert_line "$first"
+	# Both stay in use: no new template for either rule set.
+	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/true
+	run -0 "$APBOX" run -b "$BOX" --mode process --dir /extra="$WORLD:maybe" -- /bin/true
+	run -0 pins
+	[ "${#lines[@]}" -eq 2 ] || fail "pins: $output"
+	# Six more rule sets fill the 8; a ninth starts again from one.
+	for i in 3 4 5 6 7 8; do
+		run -0 "$APBOX" run -b "$BOX" --mode process --dir /extra$i="$WORLD:maybe" -- /bin/true
+	done
+	run -0 pins
+	[ "${#lines[@]}" -eq 8 ] || fail "pins: $output"
+	run -0 "$APBOX" run -b "$BOX" --mode process --dir /extra9="$WORLD:maybe" -- /bin/true
+	run -0 pins
 	[ "${#lines[@]}" -eq 1 ] || fail "pins: $output"
-	[ "$output" != "$first" ] || fail "the same template for another rule set"
-	[ ! -e "$first" ] || fail "the old pin is left: $first"
+	refute_line "$first"
 	run -0 "$APBOX" cleanup --templates
 	run -0 pins
 	assert_output ""
@@ -181,8 +196,12 @@ pins() {
 	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/sh -c 'echo x >/dev/null && echo ok'
 	assert_output ok
 	run -0 pins
-	[ "${#lines[@]}" -eq 1 ] || fail "pins: $output"
-	[ "$output" != "$first" ] || fail "the old template is still used"
+	[ "${#lines[@]}" -eq 2 ] || fail "pins: $output"
+	assert_line "$first"
+	# The run used the new one: the old binds the old nodes, which are gone.
+	run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/sh -c 'stat -c %i /dev/null'
+	[ "$output" = "$(stat -c %i "$BOX_ROOT/.dev2/null")" ] ||
+		fail "the box's /dev/null is not the new node"
 }
 
 @test "template: when it cannot be made, the run builds its root itself" {
@@ -194,4 +213,58 @@ pins() {
 	run -0 pins
 	assert_output ""
 	rmdir "$BOX_ROOT/.tpl.lock"
+}
+
+# The mounts of a template, by mount point: a shell waits in its namespace
+# (which has no /proc) while the host reads its mountinfo.
+template_mounts() {
+	local ready
+	coproc NS { exec nsenter --mount="$1" /bin/sh -c 'echo ready; read -r x'; }
+	read -r ready <&"${NS[0]}"
+	[ "$ready" = ready ] && awk '{ print $5 }' "/proc/$NS_PID/mountinfo"
+	echo >&"${NS[1]}"
+	wait "$NS_PID"
+}
+
+@test "template: an isolate-style caller's system rules are in it; the job's rules and unreachable sources are not" {
+	command -v nsenter >/dev/null || skip "requires nsenter"
+	init_box --mode process
+	mkdir -p "$WORLD/assets/etc" "$WORLD/common" "$WORLD/lock/d"
+	echo "10.9.8.7 assets" >"$WORLD/assets/etc/hosts"
+	chmod -R a+rX "$WORLD/assets" "$WORLD/common"
+	chmod 700 "$WORLD/lock"
+	local era=(--no-default-dirs --dir=/bin/ --dir=/lib/ --dir=/lib64/:maybe --dir=/usr/bin/
+		--dir=/usr/lib/ --dir=/usr/local/ --dir=/etc/="$WORLD/assets/etc"
+		--dir=proc=proc:fs --dir=/dev=/dev:dev --dir=/box="$BOX_ROOT/$BOX/box:rw"
+		--dir=/root/common="$WORLD/common" --share-net --processes --chdir=/root --box-id="$BOX")
+	# The isolate-compatible invocation, as Activepieces gives it (era D).
+	run -0 "$APBOX" "${era[@]}" --run -- /bin/sh -c 'cat /etc/hosts; ls /root'
+	assert_line "10.9.8.7 assets"
+	assert_line common
+	run -0 pins
+	[ "${#lines[@]}" -eq 1 ] || fail "pins: $output"
+	run -0 template_mounts "$output"
+	# Shared: the system binds, /etc from the assets, the host's /dev.
+	for m in /bin /lib /usr/bin /usr/lib /usr/local /etc /dev; do
+		assert_line "$m"
+	done
+	# The job's: /box, /root/common; /proc is the run's own (its pid namespace).
+	refute_line --regexp '/box$'
+	refute_line --regexp '/root/common$'
+	# A source the box uid cannot reach stays the run's, and is refused as before.
+	run "$APBOX" "${era[@]}" --dir=/usr/share/x="$WORLD/lock/d" --run -- /bin/true
+	[ "$status" -eq 2 ] || fail "exit $status: $output"
+	assert_output --partial "Permission denied"
+}
+
+@test "template: a bind of a tree that holds box_root works at every run (the pins are unbindable)" {
+	local i
+	init_box --mode process
+	for i in 1 2 3; do
+		run -0 "$APBOX" run -b "$BOX" --mode process -- /bin/true
+		run -0 "$APBOX" run -b "$BOX" --mode process --dir /data="$WORLD" -- \
+			/bin/sh -c 'ls /data/boxes >/dev/null && grep -c nsfs /proc/self/mountinfo || true'
+		assert_output 0
+	done
+	[[ "$(findmnt -no PROPAGATION "$(pins | head -1)")" == *unbindable ]]
 }
