@@ -390,13 +390,17 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 
 	if (r < 0)
 		return r;
+	TIMELINE("wipe: netns unpinned");
 	wipe_box_ipc(b);
+	TIMELINE("wipe: ipc swept");
 	/* The storage goes at once, whatever it holds: nothing to walk. */
 	if (box_has_storage(b) && umount2(b->dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
 		return ap_err_set(e, errno, "cannot unmount the storage of box %d (\"%s\")",
 				  b->id, b->dir);
+	TIMELINE("wipe: storage unmounted");
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	r = remove_tree_at(rootfd, name);
+	TIMELINE("wipe: tree removed");
 	if (r == -EBUSY)
 		return ap_err_set(e, EBUSY, "cannot remove \"%s\": a mount is still inside it",
 				  b->dir);
@@ -533,17 +537,26 @@ box_create(struct box *b, struct ap_err *e)
 	rootfd = box_open_root(b, true, e);
 	if (rootfd < 0)
 		return rootfd;
-	/* A previous box is reset, as isolate 2.x does on --init. */
-	r = wipe_box(b, rootfd, e);
-	if (r < 0)
-		return r;
+	/*
+	 * A previous box is reset, as isolate 2.x does on --init; after a
+	 * cleanup that finished (the record says so, and the directory is
+	 * gone) there is nothing of it to reset: nothing of the box uid ran
+	 * since to leave IPC objects.
+	 */
+	if (!box_is_gone(b)) {
+		r = wipe_box(b, rootfd, e);
+		if (r < 0)
+			return r;
+	}
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	dirfd = mkdirat_nofollow(rootfd, name, 0755);
 	if (dirfd < 0)
 		return ap_err_set(e, -dirfd, "cannot create \"%s\"", b->dir);
+	TIMELINE("create: dir made");
 	r = mount_storage(b, rootfd, name, &dirfd, e);
 	if (r < 0)
 		goto out;
+	TIMELINE("create: storage mounted");
 	workfd = mkdirat_nofollow(dirfd, "box", 0700);
 	if (workfd < 0) {
 		r = ap_err_set(e, -workfd, "cannot create \"%s\"", b->work);
@@ -563,6 +576,7 @@ box_create(struct box *b, struct ap_err *e)
 		if (r < 0)
 			goto out;
 	}
+	TIMELINE("create: work and tmp dirs made");
 	/* Made now, so that a run finds it even when box_root has filled up since. */
 	r = cache_make_newroot(b, e);
 	if (r < 0)

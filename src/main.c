@@ -65,7 +65,8 @@ cmd_init(struct ctx *x)
 	struct box b;
 	struct cg cg = {0};
 	enum ap_mode mode;
-	bool created = false;
+	enum cg_version layout;
+	bool created = false, want_cg;
 	int r;
 
 	r = open_box(x, &b);
@@ -87,7 +88,16 @@ cmd_init(struct ctx *x)
 			goto out;
 		cg_free(&cg);
 	}
-	r = cg_open(&cg, x->c.cg_version, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	/*
+	 * The box cgroups now only for a mode whose every run needs them (no
+	 * pid namespace of its own, or a limit in the configuration); for the
+	 * others the layout is only recorded, and a run that needs a cgroup
+	 * makes what is missing (and says what it cannot have).
+	 */
+	want_cg = plan_wants_cgroup(&x->o, &x->c, mode);
+	layout = x->c.cg_version == CG_AUTO && !want_cg ? cg_detect(x->c.cg_root) : x->c.cg_version;
+	r = cg_open(&cg, want_cg ? x->c.cg_version : CG_NONE, x->c.cg_root, x->c.cg_parent, b.id,
+		    &x->e);
 	if (r < 0)
 		goto out;
 	TIMELINE("init: cgroup opened");
@@ -125,7 +135,7 @@ cmd_init(struct ctx *x)
 	b.state.initialized = true;
 	b.state.owner = geteuid();
 	b.state.mode = mode;
-	b.state.cg = cg.version;
+	b.state.cg = want_cg ? cg.version : layout;
 	r = box_save_state(&b, &x->e);
 	if (r < 0)
 		goto out;
@@ -433,7 +443,9 @@ cmd_run(struct ctx *x)
 	if (r < 0)
 		goto out;
 	m.mode = mode_name(mode);
-	r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	/* A run that needs nothing of a cgroup stays out of one (plan_wants_cgroup()). */
+	r = cg_open(&cg, plan_wants_cgroup(&x->o, &x->c, mode) ? b.state.cg : CG_NONE,
+		    x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
 		goto out;
 	TIMELINE("run: box locked, cgroup opened");

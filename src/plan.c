@@ -78,6 +78,22 @@ plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *
 		out->stack = LIMIT_STACK_UNLIMITED;
 }
 
+bool
+plan_wants_cgroup(const struct ap_opts *o, const struct ap_conf *c, enum ap_mode mode)
+{
+	struct ap_limits l;
+
+	if (!(mode_desc(mode)->ns_flags & CLONE_NEWPID))
+		return true; /* the cgroup is how it finds and kills them all */
+	plan_limits(o, c, &l);
+	/*
+	 * A memory or process limit, the CPU time of all the box's processes
+	 * (a time limit), or isolate's --cg, which asks for the cgroup's
+	 * figures (cg-mem) in the meta file.
+	 */
+	return l.mem || l.processes || l.time_ms || o->compat_cg;
+}
+
 /*
  * The names in etc_files (etc, modified) as a vector of pointers into it:
  * a minimal /etc, named entries only, never the whole host /etc (shadow,

@@ -33,6 +33,12 @@ int plan_mode(const struct ap_opts *o, const struct ap_conf *c, const struct box
 	      enum ap_mode *out, struct ap_err *e);
 /* Merge configuration limits with the command line's. */
 void plan_limits(const struct ap_opts *o, const struct ap_conf *c, struct ap_limits *out);
+/*
+ * Does a run (or init, with o's limits unset) of mode need the box's
+ * cgroups?  Not a process mode that asks for nothing only a cgroup gives:
+ * its pid namespace holds and kills its processes.  Pure.
+ */
+bool plan_wants_cgroup(const struct ap_opts *o, const struct ap_conf *c, enum ap_mode mode);
 int plan_build(struct plan_store *ps, const struct ap_opts *o, const struct ap_conf *c,
 	       const struct box *b, struct cg *cg, enum ap_mode mode, struct ap_err *e);
 void plan_free(struct plan_store *ps);

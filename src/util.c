@@ -482,6 +482,11 @@ remove_tree_at(int dirfd, const char *name)
 		return -errno;
 	if (pst.st_dev != st.st_dev)
 		return -EBUSY;
+	/* An empty directory (a box dir whose storage was just unmounted): no walk. */
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST && errno != EACCES && errno != EPERM)
+		return errno == ENOENT ? 0 : -errno;
 	fd = open_dir_owned(dirfd, name);
 	if (fd < 0)
 		return -errno;

@@ -27,17 +27,47 @@ box_cgroups() {
 	grep -q "cg=$want" "$LOCK_ROOT/$BOX"
 }
 
-@test "cgroup: init creates the box cgroup and cleanup removes it" {
+@test "cgroup: init creates the box cgroup of a mode without a pid namespace; cleanup removes it" {
 	requires cgroup_mem
-	init_box
-	[ -n "$(box_cgroups)" ]
+	local m
+	for m in unsandboxed code-only; do
+		init_box --mode $m
+		[ -n "$(box_cgroups)" ] || fail "$m: no box cgroup after init"
+		"$APBOX" cleanup -b "$BOX"
+		[ -z "$(box_cgroups)" ] || fail "$m: left: $(box_cgroups)"
+	done
+}
+
+# A process box's pid namespace holds and kills its processes: a run that
+# asks for no limit needs no cgroup, and a worker that sets none (Activepieces)
+# pays for none; the first run with a limit makes them.
+@test "cgroup: a process box gets its cgroups from the first run that asks for a limit" {
+	requires cgroup_mem
+	init_box --mode process
+	[ -z "$(box_cgroups)" ] || fail "init made: $(box_cgroups)"
+	run_box -- /bin/cat /proc/self/cgroup
+	assert_success
+	refute_output --partial "box-$BOX"
+	[ -z "$(box_cgroups)" ] || fail "a run without limits made: $(box_cgroups)"
+	refute_meta cg-mem
+	run_box --mem 64M -- /bin/true
+	assert_success
+	[ -n "$(box_cgroups)" ] || fail "a run with --mem made none"
+	[ -n "$(meta_value cg-mem)" ] || fail "no cg-mem with --mem"
+	# The isolate-compatible --cg asks for the cgroup's figures.
+	"$APBOX" cleanup -b "$BOX"
+	init_box --mode process
+	run "$APBOX" --box-id="$BOX" --cg --meta="$META" --run -- /bin/true
+	assert_success
+	[ -n "$(box_cgroups)" ] || fail "--cg made none"
+	[ -n "$(meta_value cg-mem)" ] || fail "no cg-mem with --cg"
 	"$APBOX" cleanup -b "$BOX"
 	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
 }
 
 @test "cgroup: cleanup removes cgroups made below the box cgroup" {
 	requires cgroup_mem
-	init_box
+	init_box --mode unsandboxed
 	local d
 	for d in $(box_cgroups); do
 		mkdir "$d/sub" "$d/sub/deeper"
@@ -116,9 +146,9 @@ box_cgroups() {
 
 @test "cgroup: cleanup after an init killed with its cgroups made removes them" {
 	requires cgroup_mem
-	init_box
+	init_box --mode unsandboxed
 	"$APBOX" cleanup -b "$BOX"
-	init_box
+	init_box --mode unsandboxed
 	# What an init killed before it wrote its record leaves: the cleanup's.
 	printf '%-127s\n' "apbox-lock-1 init=0" > "$LOCK_ROOT/$BOX"
 	[ -n "$(box_cgroups)" ]
@@ -129,7 +159,7 @@ box_cgroups() {
 
 @test "cgroup: cleanup without a lock record removes the box cgroups" {
 	requires cgroup_mem
-	init_box
+	init_box --mode unsandboxed
 	# A new lock_root and a box directory removed by hand: no record to trust.
 	: > "$LOCK_ROOT/$BOX"
 	umount "$BOX_ROOT/$BOX" 2>/dev/null || true
@@ -182,10 +212,12 @@ box_cgroups() {
 		init_box --mode $m
 		"$APBOX" run -b "$BOX" --mode $m --mem 64M -- /bin/sleep 20 </dev/null >/dev/null 2>&1 &
 		apbox_pid=$!
-		procs=$(box_cgroups | grep -m1 -E '/memory/|^/sys/fs/cgroup/[^/]+/box-')/cgroup.procs
-		# The proxy and the program (bounded wait: 10 s).
+		# The proxy and the program (bounded wait: 10 s); a process box's
+		# cgroup is made by this run.
+		n=0
 		for _ in $(seq 200); do
-			n=$(wc -l < "$procs")
+			procs=$(box_cgroups | grep -m1 -E '/memory/|^/sys/fs/cgroup/[^/]+/box-' || true)/cgroup.procs
+			[ -f "$procs" ] && n=$(wc -l < "$procs")
 			[ "$n" -ge 2 ] && break
 			sleep 0.05
 		done
@@ -241,10 +273,10 @@ box_cgroups() {
 
 @test "cgroup: re-init with another cgroup setting removes the old box cgroup" {
 	requires cgroup_mem
-	init_box
+	init_box --mode unsandboxed
 	[ -n "$(box_cgroups)" ]
 	printf 'version = none\n' >> "$APBOX_CONFIG"
-	init_box
+	init_box --mode unsandboxed
 	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
 	grep -q "cg=none" "$LOCK_ROOT/$BOX"
 }
