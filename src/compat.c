@@ -379,9 +379,9 @@ parse_one(struct ap_opts *o, struct state *st, int c, const char *arg, struct ap
 		return 0;
 	case OPT_CG:
 		/*
-		 * apbox always puts a box in a cgroup when the host has one, so
-		 * "--cg" asks for nothing more; it need not match across
-		 * --init/--run/--cleanup as in isolate.
+		 * The run uses the box's cgroups even without a limit (the cg-mem
+		 * figure); it need not match across --init/--run/--cleanup as in
+		 * isolate.
 		 */
 		o->compat_cg = true;
 		return 0;
@@ -506,7 +506,7 @@ compat_usage(void)
 		"\n"
 		"Options:\n"
 		"-b, --box-id=<id>\tBox number (default 0)\n"
-		"    --cg\t\tAccepted: apbox always uses a control group when the host has one\n"
+		"    --cg\t\tUse the box's control group even without a limit (cg-mem)\n"
 		"    --cg-mem=<size>\tLimit the memory of the whole box to <size> KB\n"
 		"    --cg-timing, --no-cg-timing\tAccepted and ignored (isolate 1.x)\n"
 		"-c, --chdir=<dir>\tChange directory to <dir> (inside the box) before running\n"

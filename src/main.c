@@ -59,6 +59,16 @@ open_box(struct ctx *x, struct box *b)
 	return box_lock(b, x->o.wait, &x->e);
 }
 
+/* Does the run ask for a limit only a cgroup enforces (memory, processes, CPU time)? */
+static bool
+run_has_cg_limit(const struct ctx *x)
+{
+	struct ap_limits l;
+
+	plan_limits(&x->o, &x->c, &l);
+	return l.mem || l.processes || l.time_ms;
+}
+
 static int
 cmd_init(struct ctx *x)
 {
@@ -446,6 +456,11 @@ cmd_run(struct ctx *x)
 	/* A run that needs nothing of a cgroup stays out of one (plan_wants_cgroup()). */
 	r = cg_open(&cg, plan_wants_cgroup(&x->o, &x->c, mode) ? b.state.cg : CG_NONE,
 		    x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	if (r >= 0 && cg.version != CG_NONE && !cg.is_writable && !run_has_cg_limit(x)) {
+		/* Wanted, not needed (no limit): where none can be made, run without (as init). */
+		cg_free(&cg);
+		r = cg_open(&cg, CG_NONE, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	}
 	if (r < 0)
 		goto out;
 	TIMELINE("run: box locked, cgroup opened");
