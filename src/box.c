@@ -395,8 +395,8 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 	TIMELINE("wipe: ipc swept");
 	/* The storage goes at once, whatever it holds: nothing to walk. */
 	if (box_has_storage(b) && umount2(b->dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
-		return ap_err_set(e, errno, "cannot unmount the storage of box %d (\"%s\")",
-				  b->id, b->dir);
+		return ap_err_set(e, errno, "cannot unmount the storage of box %d (\"%s\")", b->id,
+				  b->dir);
 	TIMELINE("wipe: storage unmounted");
 	(void) snprintf(name, sizeof(name), "%d", b->id);
 	r = remove_tree_at(rootfd, name);
@@ -450,9 +450,10 @@ mount_storage(const struct box *b, int rootfd, const char *name, int *dirfd, str
 none:
 	/* Asked for by name, a bound that cannot be had is refused, never dropped. */
 	if (b->storage_asked)
-		return ap_err_set(e, 0,
-				  "--storage needs root with CAP_SYS_ADMIN, to mount the box's tmpfs "
-				  "(see apbox check)");
+		return ap_err_set(
+			e, 0,
+			"--storage needs root with CAP_SYS_ADMIN, to mount the box's tmpfs "
+			"(see apbox check)");
 	ap_log(1, "box %d: no storage of its own: /box is on box_root's filesystem", b->id);
 	return 0;
 }
@@ -478,8 +479,8 @@ sweep_entry(int dirfd, const struct dirent *de, void *arg)
 static int
 sweep_tmp_dir(int tmp, const struct dirent *de, void *arg)
 {
-	cleanup_close int k = openat(tmp, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-							  O_CLOEXEC);
+	cleanup_close int k =
+		openat(tmp, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	(void) arg;
 	return k < 0 ? -errno : dir_each(k, sweep_entry, NULL);
@@ -583,10 +584,7 @@ box_create(struct box *b, struct ap_err *e)
 		goto out;
 	return 0;
 out:
-	{
-		struct ap_err e2;
-		(void) wipe_box(b, rootfd, &e2);
-	}
+	(void) wipe_box(b, rootfd, &(struct ap_err){0});
 	return r;
 }
 

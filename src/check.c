@@ -53,9 +53,9 @@ struct report {
 	char cg_where[200];
 	struct landlock_info ll; /* the kernel's answer, ll.abi 0 when a domain failed */
 	struct finding landlock; /* a real domain, made and enforced in a child */
-	struct finding storage; /* init mounts each box's storage (box.h) */
-	long long storage_free; /* bytes free on box_root's filesystem, -1: unknown */
-	bool in_pod;		/* a Kubernetes pod: its ephemeral-storage limit applies */
+	struct finding storage;	 /* init mounts each box's storage (box.h) */
+	long long storage_free;	 /* bytes free on box_root's filesystem, -1: unknown */
+	bool in_pod;		 /* a Kubernetes pod: its ephemeral-storage limit applies */
 	struct finding mode[AP_MODE_COUNT];
 	char has[AP_MODE_COUNT][160], lacks[AP_MODE_COUNT][160]; /* protections, comma-separated */
 };
@@ -227,7 +227,8 @@ probe_tmpfs(void)
 	if (pid < 0)
 		return errno;
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount("apbox", "/", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=4") < 0)
 			_exit(errno & 0xff);
 		_exit(0);
@@ -248,8 +249,8 @@ gather_storage(struct report *r, const struct ap_conf *c)
 	/* box_root may not exist yet: its nearest existing parent holds it. */
 	while (statvfs(dir, &sv) < 0 && strrchr(dir, '/') && strcmp(dir, "/") != 0)
 		*(strrchr(dir, '/') == dir ? dir + 1 : strrchr(dir, '/')) = '\0';
-	r->storage_free = statvfs(dir, &sv) == 0 ? (long long) sv.f_bavail * (long long) sv.f_frsize
-						  : -1;
+	r->storage_free =
+		statvfs(dir, &sv) == 0 ? (long long) sv.f_bavail * (long long) sv.f_frsize : -1;
 	r->in_pod = getenv("KUBERNETES_SERVICE_HOST") != NULL;
 	r->storage.ok = false;
 	if (!c->storage)
@@ -257,8 +258,8 @@ gather_storage(struct report *r, const struct ap_conf *c)
 	else if (!r->root)
 		fill_why(&r->storage, "an ordinary user cannot mount each box's tmpfs");
 	else if ((err = probe_tmpfs()) != 0)
-		fill_why(&r->storage, "root cannot mount each box's tmpfs here: %s%s", strerror(err),
-			 r->cap_sys_admin ? "" : " (no CAP_SYS_ADMIN)");
+		fill_why(&r->storage, "root cannot mount each box's tmpfs here: %s%s",
+			 strerror(err), r->cap_sys_admin ? "" : " (no CAP_SYS_ADMIN)");
 	else
 		r->storage.ok = true;
 }
@@ -461,7 +462,8 @@ print_storage(const struct report *r, const struct ap_conf *c)
 
 	size_words(c->storage, size, sizeof(size));
 	if (r->storage_free >= 0)
-		(void) snprintf(free_, sizeof(free_), "%.1fG", (double) r->storage_free / (1 << 30));
+		(void) snprintf(free_, sizeof(free_), "%.1fG",
+				(double) r->storage_free / (1 << 30));
 	if (r->storage.ok) {
 		(void) printf("storage:  each box holds at most %s and %llu inodes in /box, /tmp "
 			      "and /dev/shm together (a tmpfs init mounts: memory, counted in "

@@ -523,12 +523,13 @@ cli_parse_storage(struct ap_opts *o, const char *opt, const char *arg, struct ap
 		*inodes++ = '\0';
 	o->storage_inodes = 0;
 	if (parse_size(size, &o->storage) < 0 ||
-	    (inodes && (parse_u64(inodes, 1ULL << 31, &o->storage_inodes) < 0 ||
-			!o->storage_inodes)))
-		return ap_err_set(e, 0,
-				  "%s: expected SIZE[,INODES] (KiB or with K/M/G; inodes 1 or more), "
-				  "not \"%s\"",
-				  opt, arg);
+	    (inodes &&
+	     (parse_u64(inodes, 1ULL << 31, &o->storage_inodes) < 0 || !o->storage_inodes)))
+		return ap_err_set(
+			e, 0,
+			"%s: expected SIZE[,INODES] (KiB or with K/M/G; inodes 1 or more), "
+			"not \"%s\"",
+			opt, arg);
 	o->has_storage = true;
 	return 0;
 }

@@ -454,8 +454,8 @@ cmd_run(struct ctx *x)
 		goto out;
 	m.mode = mode_name(mode);
 	/* A run that needs nothing of a cgroup stays out of one (plan_wants_cgroup()). */
-	r = cg_open(&cg, plan_wants_cgroup(&x->o, &x->c, mode) ? b.state.cg : CG_NONE,
-		    x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	r = cg_open(&cg, plan_wants_cgroup(&x->o, &x->c, mode) ? b.state.cg : CG_NONE, x->c.cg_root,
+		    x->c.cg_parent, b.id, &x->e);
 	if (r >= 0 && cg.version != CG_NONE && !cg.is_writable && !run_has_cg_limit(x)) {
 		/* Wanted, not needed (no limit): where none can be made, run without (as init). */
 		cg_free(&cg);

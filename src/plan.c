@@ -305,8 +305,8 @@ world_reachable(const char *path)
 static void
 shared_caller_rules(struct dir_rules *rs, const char *guard)
 {
-	static const char *const system_dirs[] = {"/bin",   "/sbin", "/lib", "/lib32", "/lib64",
-						  "/libx32", "/usr",  "/etc", "/opt",   "/dev"};
+	static const char *const system_dirs[] = {"/bin",    "/sbin", "/lib", "/lib32", "/lib64",
+						  "/libx32", "/usr",  "/etc", "/opt",	"/dev"};
 	const unsigned run_only = RULE_STATIC | RULE_RW | RULE_FS | RULE_TMP | RULE_NOREC |
 				  RULE_MINIDEV | RULE_SYMLINK;
 

@@ -39,7 +39,8 @@ enum {
 	RULE_MINIDEV = 1 << 7, /* internal: apbox's minimal /dev (not settable by --dir) */
 	RULE_SYMLINK = 1 << 8, /* internal: a symlink IN -> OUT in the new root, no mount */
 	RULE_STATIC = 1 << 9,  /* internal: a default rule the same for every box of box_root */
-	RULE_SCRATCH = 1 << 10, /* internal: a bind of the box's own tmp dir (apbox makes points in it) */
+	RULE_SCRATCH =
+		1 << 10, /* internal: a bind of the box's own tmp dir (apbox makes points in it) */
 };
 
 struct dir_rule {

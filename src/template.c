@@ -40,8 +40,8 @@
 #include "spawn.h"
 #include "util.h"
 
-#define PIN_PREFIX ".tpl-"
-#define LOCK_NAME  ".tpl.lock"
+#define PIN_PREFIX    ".tpl-"
+#define LOCK_NAME     ".tpl.lock"
 #define TEMPLATES_MAX 8
 
 static bool
