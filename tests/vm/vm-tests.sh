@@ -167,12 +167,13 @@ check "v2: the program is born in the box cgroup by clone3(CLONE_INTO_CGROUP)" t
 
 t_born_process() {
 	"$APBOX" init -b 8 --mode process > /dev/null || return 1
-	runbox 8 --dir "/probes=$P" -- /bin/sh -c 'cat /proc/self/cgroup; sleep 2' &
+	# A limit: a process box's run then makes and joins its box cgroup.
+	runbox 8 --mem 64M --dir "/probes=$P" -- /bin/sh -c 'cat /proc/self/cgroup; sleep 2' &
 	bg=$!
 	found=
 	# cgroupfs files have size 0: read them, do not test -s.
 	for _ in $(seq 100); do
-		members=$(tr '\n' ' ' < "$(box_cg 8)/cgroup.procs")
+		members=$(tr '\n' ' ' < "$(box_cg 8)/cgroup.procs" 2> /dev/null)
 		[ -n "$members" ] && found=1 && break
 		sleep 0.05
 	done
@@ -185,6 +186,20 @@ t_born_process() {
 	}
 }
 check "v2: process mode: the box's processes are in the box cgroup, seen as 0::/ (cgroupns)" t_born_process
+
+# Without a limit a process box's run needs no cgroup: its pid namespace
+# holds its processes.  None is made, and the box still sees only 0::/.
+t_process_no_limit() {
+	"$APBOX" init -b 9 --mode process > /dev/null || return 1
+	runbox 9 -- /bin/cat /proc/self/cgroup
+	[ "$rc" -eq 0 ] && grep -qx "0::/" "$W/out" && [ ! -e "$(box_cg 9)" ] || {
+		echo "box cgroup: $(ls -d "$(box_cg 9)" 2>&1)"
+		show
+		return 1
+	}
+	"$APBOX" cleanup -b 9
+}
+check "v2: process mode without a limit: no box cgroup, and the box sees 0::/" t_process_no_limit
 
 # oom BOX PROBES-DIR-AS-SEEN-INSIDE [run options]
 oom() {
