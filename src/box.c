@@ -10,6 +10,7 @@
 #include "box.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "err.h"
 #include "mounts.h"
 #include "ns.h"
+#include "rules.h"
 #include "cache.h"
 #include "util.h"
 
@@ -104,12 +106,24 @@ mkdir_parents(const char *path, struct ap_err *e)
 	return 0;
 }
 
+/* Is word one of the space-separated words of s? */
+static bool
+has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; (p = strstr(p, word)); p += n)
+		if ((p == s || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static int
 parse_state(const char *buf, struct box_state *st)
 {
 	char mode[32], cg[16];
 	unsigned long owner;
-	int init;
+	int init, end = 0;
 
 	memset(st, 0, sizeof(*st));
 	/* Empty: a new lock file (or one an older apbox truncated). */
@@ -118,10 +132,14 @@ parse_state(const char *buf, struct box_state *st)
 	st->recorded = true;
 	if (sscanf(buf, LOCK_MAGIC " init=%d", &init) == 1 && init == 0)
 		return 0;
-	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s", &init, &owner, mode,
-		   cg) != 4)
+	if (sscanf(buf, LOCK_MAGIC " init=%d owner=%lu mode=%31s cg=%15s%n", &init, &owner, mode,
+		   cg, &end) != 4 ||
+	    end == 0)
 		return -EINVAL;
 	st->initialized = init == 1;
+	/* Words an older apbox did not write are absent: then anything may be there. */
+	st->no_cgroup = has_word(buf + end, "cgmade=0");
+	st->no_host_ipc = has_word(buf + end, "hostipc=0");
 	st->owner = (uid_t) owner;
 	if (mode_parse(mode, &st->mode) < 0 || cg_version_parse(cg, &st->cg) < 0)
 		return -EINVAL;
@@ -214,9 +232,11 @@ box_save_state(struct box *b, struct ap_err *e)
 	 * every init and cleanup.
 	 */
 	if (b->state.initialized)
-		n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=1 owner=%u mode=%s cg=%s",
+		n = snprintf(buf, sizeof(buf),
+			     LOCK_MAGIC " init=1 owner=%u mode=%s cg=%s cgmade=%d hostipc=%d",
 			     (unsigned) b->state.owner, mode_name(b->state.mode),
-			     cg_version_name(b->state.cg));
+			     cg_version_name(b->state.cg), !b->state.no_cgroup,
+			     !b->state.no_host_ipc);
 	else
 		n = snprintf(buf, sizeof(buf), LOCK_MAGIC " init=0");
 	if (n < 0 || n >= (int) sizeof(buf) - 1)
@@ -391,7 +411,8 @@ wipe_box(const struct box *b, int rootfd, struct ap_err *e)
 	if (r < 0)
 		return r;
 	TIMELINE("wipe: netns unpinned");
-	wipe_box_ipc(b);
+	if (!(b->state.initialized && b->state.no_host_ipc))
+		wipe_box_ipc(b);
 	TIMELINE("wipe: ipc swept");
 	/* The storage goes at once, whatever it holds: nothing to walk. */
 	if (box_has_storage(b) && umount2(b->dir, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
@@ -465,6 +486,28 @@ box_has_storage(const struct box *b)
 
 	return lstat(b->dir, &d) == 0 && S_ISDIR(d.st_mode) && stat(b->root, &r) == 0 &&
 	       d.st_dev != r.st_dev;
+}
+
+bool
+box_run_touches_host_ipc(const struct box *b, int ns_flags, const struct dir_rules *rules)
+{
+	struct stat d, s;
+	bool own = false; /* d is the box's own storage */
+
+	if (!(ns_flags & CLONE_NEWIPC))
+		return true;
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct dir_rule *ru = &rules->v[i];
+
+		if (!(ru->flags & RULE_RW) || (ru->flags & RULE_FS) || !ru->outside)
+			continue;
+		if (!own && !(own = box_has_storage(b) && lstat(b->dir, &d) == 0))
+			return true;
+		/* A writable source anywhere but on the box's own tmpfs. */
+		if (stat(ru->outside, &s) < 0 || s.st_dev != d.st_dev)
+			return true;
+	}
+	return false;
 }
 
 /* dir_each() over a tmp dir: remove every entry. */

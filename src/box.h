@@ -45,6 +45,18 @@ struct box_state {
 	uid_t owner; /* uid that ran init */
 	enum ap_mode mode;
 	enum cg_version cg;
+	/*
+	 * No box cgroup can exist: init made none, nor has a run since.  Set
+	 * false in the record before anything makes one; a record without it
+	 * (an older apbox's) says they may exist.
+	 */
+	bool no_cgroup;
+	/*
+	 * No run of this box could leave anything in the host's System V IPC
+	 * or /dev/shm: each had its own IPC namespace and wrote only its own
+	 * storage (box_run_touches_host_ipc()).  Same rules as no_cgroup.
+	 */
+	bool no_host_ipc;
 };
 
 struct box {
@@ -67,6 +79,15 @@ struct box {
 	int lock_fd;
 	struct box_state state; /* as read under the lock */
 };
+
+/*
+ * Could a run of b with these namespaces and rules leave System V IPC
+ * objects or /dev/shm files on the host for cleanup to sweep?  Yes without
+ * an IPC namespace of its own, and for any writable bind whose source is
+ * not on the box's own storage (the host's /dev/shm could be one).
+ */
+struct dir_rules;
+bool box_run_touches_host_ipc(const struct box *b, int ns_flags, const struct dir_rules *rules);
 
 /* Compute paths and ids; checks id < num_boxes.  No system access. */
 int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);

@@ -89,7 +89,7 @@ cmd_init(struct ctx *x)
 	r = box_check_searchable(&b, &x->e);
 	if (r < 0)
 		goto out;
-	if (b.state.initialized) {
+	if (b.state.initialized && !b.state.no_cgroup) {
 		/* Re-init resets the box: its old cgroup goes too, whatever layout it had. */
 		r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 		if (r >= 0)
@@ -133,6 +133,13 @@ cmd_init(struct ctx *x)
 			ap_log(1, "box %d: /dev is built at every run: %s", b.id, ee.msg);
 	}
 	TIMELINE("init: /etc and /dev");
+	if (cg.version != CG_NONE && b.state.initialized && b.state.no_cgroup) {
+		/* The old record must not say "none" while they are made (see box_state). */
+		b.state.no_cgroup = false;
+		r = box_save_state(&b, &x->e);
+		if (r < 0)
+			goto out;
+	}
 	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
 		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
 		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);
@@ -146,6 +153,8 @@ cmd_init(struct ctx *x)
 	b.state.owner = geteuid();
 	b.state.mode = mode;
 	b.state.cg = want_cg ? cg.version : layout;
+	b.state.no_cgroup = cg.version == CG_NONE;
+	b.state.no_host_ipc = true; /* nothing has run yet */
 	r = box_save_state(&b, &x->e);
 	if (r < 0)
 		goto out;
@@ -181,6 +190,8 @@ cmd_cleanup(struct ctx *x)
 	/* A box cleaned up already (the first step of every job of a worker's). */
 	if (box_is_gone(&b))
 		goto out;
+	if (b.state.initialized && b.state.no_cgroup)
+		goto remove;
 	r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
 		    x->c.cg_parent, b.id, &x->e);
 	if (r < 0)
@@ -189,6 +200,7 @@ cmd_cleanup(struct ctx *x)
 	TIMELINE("cleanup: cgroup removed");
 	if (r < 0)
 		goto out;
+remove:
 	r = box_remove(&b, &x->e);
 	TIMELINE("cleanup: box removed");
 out:
@@ -461,12 +473,24 @@ cmd_run(struct ctx *x)
 		cg_free(&cg);
 		r = cg_open(&cg, CG_NONE, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	}
+	if (r >= 0 && cg.version != CG_NONE && b.state.no_cgroup) {
+		/* Recorded before this run makes them, so that cleanup looks for them. */
+		b.state.no_cgroup = false;
+		r = box_save_state(&b, &x->e);
+	}
 	if (r < 0)
 		goto out;
 	TIMELINE("run: box locked, cgroup opened");
 	r = plan_build(&ps, &x->o, &x->c, &b, &cg, mode, &x->e);
 	if (r < 0)
 		goto out;
+	if (b.state.no_host_ipc && box_run_touches_host_ipc(&b, ps.run.ns_flags, &ps.rules)) {
+		/* Recorded before the program starts, so that cleanup sweeps. */
+		b.state.no_host_ipc = false;
+		r = box_save_state(&b, &x->e);
+		if (r < 0)
+			goto out;
+	}
 	log_plan(&b, &cg, &ps.run);
 	meta_landlock(&m, &ps.run, &x->c);
 	TIMELINE("run: plan built");

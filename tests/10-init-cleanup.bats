@@ -150,6 +150,32 @@ ipc_of() {
 	done
 }
 
+# cleanup skips the sweep only for a box whose every run had its own IPC
+# namespace and wrote nothing but its own storage (the lock record says so).
+@test "cleanup sweeps what a process box's writable bind or code-only run left in the host's IPC" {
+	requires root
+	requires userns
+	local uid=$((60000 + BOX))
+	printf '[sandbox]\nlandlock = off\n' >>"$APBOX_CONFIG"
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'echo x >/dev/shm/own; echo y >/box/f'
+	grep -q 'hostipc=0' "$LOCK_ROOT/$BOX" || fail "record: $(cat "$LOCK_ROOT/$BOX")"
+	# The host's /dev/shm, bound writable.
+	run -0 "$APBOX" run -b "$BOX" --dir "/hostshm=/dev/shm:rw" -- \
+		/bin/sh -c "echo x >/hostshm/apbox-test-bind-$$"
+	[ "$(stat -c %u "/dev/shm/apbox-test-bind-$$")" = "$uid" ]
+	grep -q 'hostipc=1' "$LOCK_ROOT/$BOX" || fail "record: $(cat "$LOCK_ROOT/$BOX")"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "/dev/shm/apbox-test-bind-$$" ] || fail "cleanup left the box's file in /dev/shm"
+	# A code-only run of a box initialised for the process mode.
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" --mode code-only -- /bin/sh -c "ipcmk -M 4096 >/dev/null"
+	[ "$(ipc_of "$uid" | wc -l)" -eq 1 ]
+	run -0 "$APBOX" cleanup -b "$BOX"
+	run ipc_of "$uid"
+	assert_output ""
+}
+
 @test "cleanup and init give the next run a fresh network namespace" {
 	requires root
 	local probe='awk "/^Ip:/ { if (++n == 2) print \$4 }" /proc/net/snmp

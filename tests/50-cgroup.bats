@@ -65,6 +65,36 @@ box_cgroups() {
 	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
 }
 
+# cleanup skips looking for the box cgroups only where the record says none
+# was made: a run that makes them says so first, a re-init removes them, and
+# a record without the word (an older apbox's) is looked through.
+@test "cgroup: cleanup finds the cgroups of every box whose record does not rule them out" {
+	requires cgroup_mem
+	init_box --mode process
+	grep -q 'cgmade=0' "$LOCK_ROOT/$BOX" || fail "init's record: $(cat "$LOCK_ROOT/$BOX")"
+	run_box --mem 64M -- /bin/true
+	assert_success
+	grep -q 'cgmade=1' "$LOCK_ROOT/$BOX" || fail "the run's record: $(cat "$LOCK_ROOT/$BOX")"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "cleanup after a run with --mem left: $(box_cgroups)"
+	# A re-init takes them too, and then records none.
+	init_box --mode process
+	run_box --mem 64M -- /bin/true
+	assert_success
+	init_box --mode process
+	[ -z "$(box_cgroups)" ] || fail "re-init left: $(box_cgroups)"
+	grep -q 'cgmade=0' "$LOCK_ROOT/$BOX" || fail "re-init's record: $(cat "$LOCK_ROOT/$BOX")"
+	# An older apbox's record (no cgmade) over cgroups a run made.
+	run_box --mem 64M -- /bin/true
+	assert_success
+	sed -i 's/ cgmade=[01]/        /' "$LOCK_ROOT/$BOX"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "cleanup of an older record left: $(box_cgroups)"
+	# An unsandboxed box made them at init.
+	init_box --mode unsandboxed
+	grep -q 'cgmade=1' "$LOCK_ROOT/$BOX" || fail "unsandboxed init's record: $(cat "$LOCK_ROOT/$BOX")"
+}
+
 @test "cgroup: cleanup removes cgroups made below the box cgroup" {
 	requires cgroup_mem
 	init_box --mode unsandboxed
