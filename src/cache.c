@@ -334,6 +334,18 @@ cache_make_newroot(const struct box *b, struct ap_err *e)
 }
 
 bool
+cache_has_etc(const struct box *b, char *const *names, size_t n)
+{
+	cleanup_free char *path = NULL;
+	char name[32];
+	struct stat st;
+
+	etc_name(names, n, name, sizeof(name));
+	path = xasprintf("%s/%s", b->root, name);
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid();
+}
+
+bool
 cache_has_dev(const struct box *b)
 {
 	struct stat st;

@@ -71,6 +71,8 @@ int cache_make_dev(const struct box *b, struct ap_err *e);
 int cache_make_newroot(const struct box *b, struct ap_err *e);
 /* run: is there the /dev cache_make_dev() makes? */
 bool cache_has_dev(const struct box *b);
+/* Is there a copy of these etc_files (one of ours, complete or not: runs refresh it)? */
+bool cache_has_etc(const struct box *b, char *const *names, size_t n);
 
 /*
  * The compiled seccomp filter of lock_root, when it can be trusted (see

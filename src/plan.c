@@ -124,6 +124,9 @@ plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e)
 
 	if (!cache_trusted(c))
 		return 0; /* runs bind the host's files one by one */
+	/* Every run that uses the copy refreshes it: init only makes a missing one. */
+	if (cache_has_etc(b, names, n))
+		return 0;
 	return cache_sync_etc(b, c, names, n, NULL, &dir, e);
 }
 

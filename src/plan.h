@@ -50,7 +50,8 @@ void plan_free(struct plan_store *ps);
 int plan_landlock_verdict(const struct ap_conf *c, const struct mode_desc *md, bool rootless,
 			  const struct landlock_info *li, struct ap_err *e);
 /*
- * init: make the boxes' copy of the etc_files (cache_sync_etc()) now, so
- * that runs only check it.  Returns 0 or -errno with e set.
+ * init: make the boxes' copy of the etc_files (cache_sync_etc()) now when
+ * there is none, so that runs only check it (each run that uses it
+ * refreshes it).  Returns 0 or -errno with e set.
  */
 int plan_prepare_etc(const struct ap_conf *c, const struct box *b, struct ap_err *e);
