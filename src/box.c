@@ -456,6 +456,13 @@ mount_storage(const struct box *b, int rootfd, const char *name, int *dirfd, str
 			 (unsigned long long) (b->storage_inodes + STORAGE_OWN_INODES));
 	(void) snprintf(target, sizeof(target), "/proc/self/fd/%d", *dirfd);
 	if (mount("apbox", target, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0) {
+		/*
+		 * Refused (no CAP_SYS_ADMIN, or a security module or seccomp
+		 * profile that denies mount with it): the default bound is
+		 * dropped, as without root; one asked for by name is not.
+		 */
+		if ((errno == EPERM || errno == EACCES) && !b->storage_asked)
+			goto none;
 		if (errno == EPERM && !caps_have(CAP_SYS_ADMIN))
 			goto none;
 		return ap_err_set(e, errno, "cannot mount the storage of box %d on \"%s\"", b->id,
@@ -644,6 +651,9 @@ box_remove(struct box *b, struct ap_err *e)
 		r = wipe_box(b, rootfd, e);
 		if (r < 0)
 			return r;
+	} else if (!(b->state.initialized && b->state.no_host_ipc)) {
+		/* box_root went, the box's IPC objects need not have. */
+		wipe_box_ipc(b);
 	}
 	b->state.initialized = false;
 	return box_save_state(b, e);

@@ -75,7 +75,7 @@ cmd_init(struct ctx *x)
 	struct box b;
 	struct cg cg = {0};
 	enum ap_mode mode;
-	enum cg_version layout;
+	enum cg_version layout, left = CG_AUTO; /* left: a half-made cgroup's layout */
 	bool created = false, want_cg;
 	int r;
 
@@ -89,9 +89,13 @@ cmd_init(struct ctx *x)
 	r = box_check_searchable(&b, &x->e);
 	if (r < 0)
 		goto out;
-	if (b.state.initialized && !b.state.no_cgroup) {
-		/* Re-init resets the box: its old cgroup goes too, whatever layout it had. */
-		r = cg_open(&cg, b.state.cg, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
+	if (!box_is_gone(&b) && !(b.state.initialized && b.state.no_cgroup)) {
+		/*
+		 * Re-init resets the box: its old cgroup goes too, whatever layout
+		 * it had (one an init killed midway made: the configuration's).
+		 */
+		r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
+			    x->c.cg_parent, b.id, &x->e);
 		if (r >= 0)
 			r = cg_destroy(&cg, &x->e);
 		if (r < 0)
@@ -133,16 +137,23 @@ cmd_init(struct ctx *x)
 			ap_log(1, "box %d: /dev is built at every run: %s", b.id, ee.msg);
 	}
 	TIMELINE("init: /etc and /dev");
-	if (cg.version != CG_NONE && b.state.initialized && b.state.no_cgroup) {
-		/* The old record must not say "none" while they are made (see box_state). */
+	if (cg.version != CG_NONE && b.state.initialized &&
+	    (b.state.no_cgroup || b.state.cg != cg.version)) {
+		/* The old record must not hide them while they are made (see box_state). */
 		b.state.no_cgroup = false;
+		b.state.cg = cg.version;
 		r = box_save_state(&b, &x->e);
 		if (r < 0)
 			goto out;
 	}
 	if (cg.version != CG_NONE && cg_create(&cg, &x->e) < 0) {
+		struct ap_err de;
+
 		/* No usable cgroup (e.g. rootless without delegation): run refuses limits. */
 		ap_log(1, "no cgroup for box %d: %s", b.id, x->e.msg);
+		/* What it made before it failed goes, or stays on record for cleanup. */
+		if (cg_destroy(&cg, &de) < 0)
+			left = cg.version;
 		cg_free(&cg);
 		r = cg_open(&cg, CG_NONE, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 		if (r < 0)
@@ -152,8 +163,8 @@ cmd_init(struct ctx *x)
 	b.state.initialized = true;
 	b.state.owner = geteuid();
 	b.state.mode = mode;
-	b.state.cg = want_cg ? cg.version : layout;
-	b.state.no_cgroup = cg.version == CG_NONE;
+	b.state.cg = left != CG_AUTO ? left : want_cg ? cg.version : layout;
+	b.state.no_cgroup = cg.version == CG_NONE && left == CG_AUTO;
 	b.state.no_host_ipc = true; /* nothing has run yet */
 	r = box_save_state(&b, &x->e);
 	if (r < 0)
@@ -473,7 +484,7 @@ cmd_run(struct ctx *x)
 		cg_free(&cg);
 		r = cg_open(&cg, CG_NONE, x->c.cg_root, x->c.cg_parent, b.id, &x->e);
 	}
-	if (r >= 0 && cg.version != CG_NONE && b.state.no_cgroup) {
+	if (r >= 0 && cg.version != CG_NONE && cg.is_writable && b.state.no_cgroup) {
 		/* Recorded before this run makes them, so that cleanup looks for them. */
 		b.state.no_cgroup = false;
 		r = box_save_state(&b, &x->e);

@@ -268,11 +268,14 @@ storage_tmp_rules(struct dir_rules *rs, const struct box *b)
 	return k;
 }
 
-/* Can every user reach path: each directory on the way searchable by others, path readable? */
+/*
+ * Can every user reach real (a path without links, other than "/"): each
+ * directory on the way searchable by others, real readable?
+ */
 static bool
-world_reachable(const char *path)
+world_reachable(const char *real)
 {
-	cleanup_free char *p = xstrdup(path);
+	cleanup_free char *p = xstrdup(real);
 	struct stat st;
 
 	for (char *s = p + 1;; s++) {
@@ -283,7 +286,6 @@ world_reachable(const char *path)
 			continue;
 		last = !c || !s[1];
 		*s = '\0';
-		/* Missing ("maybe" rules): nothing to reach, the template notes it as missing. */
 		if (stat(p, &st) < 0)
 			return errno == ENOENT;
 		if (!(st.st_mode & S_IXOTH) || (last && !(st.st_mode & S_IROTH)))
@@ -312,18 +314,42 @@ shared_caller_rules(struct dir_rules *rs, const char *guard)
 						  "/libx32", "/usr",  "/etc", "/opt",	"/dev"};
 	const unsigned run_only = RULE_STATIC | RULE_RW | RULE_FS | RULE_TMP | RULE_NOREC |
 				  RULE_MINIDEV | RULE_SYMLINK;
+	cleanup_free char *guard_real = realpath(guard, NULL);
 
+	if (!guard_real)
+		return; /* no box_root yet: no template either */
 	for (size_t i = 0; i < rs->n; i++) {
 		struct dir_rule *r = &rs->v[i];
 		bool system = false;
+		cleanup_free char *real = NULL;
 
-		if ((r->flags & run_only) || !r->outside || r->outside[0] != '/' ||
-		    path_below(r->outside, guard) || strcmp(r->outside, guard) == 0)
+		if ((r->flags & run_only) || !r->outside || r->outside[0] != '/')
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(system_dirs); k++)
 			system |= strcmp(r->inside, system_dirs[k]) == 0 ||
 				  path_below(r->inside, system_dirs[k]);
-		if (system && world_reachable(r->outside))
+		if (!system)
+			continue;
+		/*
+		 * As resolved: a link on the way must not hide a directory the
+		 * box uid could not enter, nor box_root.  A missing source
+		 * ("maybe"): nothing to bind, the template notes it as missing.
+		 */
+		real = realpath(r->outside, NULL);
+		if (!real) {
+			if (errno == ENOENT && !path_below(r->outside, guard))
+				r->flags |= RULE_STATIC;
+			continue;
+		}
+		/*
+		 * Nothing of box_root, nor anything holding it: a template that
+		 * held the boxes' storage mounts would keep their memory after
+		 * cleanup (and show one box's tree to every other).
+		 */
+		if (strcmp(real, "/") == 0 || path_below(real, guard_real) ||
+		    strcmp(real, guard_real) == 0 || path_below(guard_real, real))
+			continue;
+		if (world_reachable(real))
 			r->flags |= RULE_STATIC;
 	}
 }

@@ -176,6 +176,21 @@ ipc_of() {
 	assert_output ""
 }
 
+@test "cleanup sweeps the host's IPC of a box whose box_root was removed by hand" {
+	requires root
+	local uid=$((60000 + BOX))
+	printf '[sandbox]\nlandlock = off\n' >>"$APBOX_CONFIG"
+	init_box --mode code-only
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c "ipcmk -M 4096 >/dev/null"
+	[ "$(ipc_of "$uid" | wc -l)" -eq 1 ]
+	umount "$BOX_ROOT/$BOX" 2>/dev/null || true
+	"$APBOX" cleanup --templates
+	rm -r "${BOX_ROOT:?}"
+	run -0 "$APBOX" cleanup -b "$BOX"
+	run ipc_of "$uid"
+	assert_output ""
+}
+
 @test "cleanup and init give the next run a fresh network namespace" {
 	requires root
 	local probe='awk "/^Ip:/ { if (++n == 2) print \$4 }" /proc/net/snmp

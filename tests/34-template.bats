@@ -255,6 +255,28 @@ template_mounts() {
 	run "$APBOX" "${era[@]}" --dir=/usr/share/x="$WORLD/lock/d" --run -- /bin/true
 	[ "$status" -eq 2 ] || fail "exit $status: $output"
 	assert_output --partial "Permission denied"
+	# Nor through a link whose own directory anyone can enter.
+	ln -s "$WORLD/lock/d" "$WORLD/assets/link"
+	run "$APBOX" "${era[@]}" --dir=/usr/share/x="$WORLD/assets/link" --run -- /bin/true
+	[ "$status" -eq 2 ] || fail "through a link: exit $status: $output"
+	assert_output --partial "Permission denied"
+}
+
+@test "template: a system rule whose source holds box_root stays the run's" {
+	command -v nsenter >/dev/null || skip "requires nsenter"
+	init_box --mode process
+	chmod a+rx "$WORLD"
+	ln -s "$WORLD" "$WORLD.link"
+	run -0 "$APBOX" run -b "$BOX" --mode process --dir /opt/w="$WORLD" --dir /opt/l="$WORLD.link" \
+		-- /bin/sh -c 'ls /opt/w /opt/l >/dev/null && echo seen'
+	rm -f "$WORLD.link"
+	assert_output seen
+	run -0 pins
+	local pin
+	for pin in "${lines[@]}"; do
+		run -0 template_mounts "$pin"
+		refute_line --regexp '^/opt/'
+	done
 }
 
 @test "template: a bind of a tree that holds box_root works at every run (the pins are unbindable)" {

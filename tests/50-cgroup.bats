@@ -187,6 +187,22 @@ box_cgroups() {
 	[ ! -e "$BOX_ROOT/$BOX" ]
 }
 
+@test "cgroup: an init after one killed with its cgroups made removes them, whatever its mode" {
+	requires cgroup_mem
+	init_box --mode unsandboxed
+	"$APBOX" cleanup -b "$BOX"
+	init_box --mode unsandboxed
+	printf '%-127s\n' "apbox-lock-1 init=0" > "$LOCK_ROOT/$BOX"
+	[ -n "$(box_cgroups)" ]
+	# A process box makes none: it must still take the old ones, or record them.
+	init_box --mode process
+	if grep -q 'cgmade=0' "$LOCK_ROOT/$BOX"; then
+		[ -z "$(box_cgroups)" ] || fail "recorded none, left: $(box_cgroups)"
+	fi
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -z "$(box_cgroups)" ] || fail "left: $(box_cgroups)"
+}
+
 @test "cgroup: cleanup without a lock record removes the box cgroups" {
 	requires cgroup_mem
 	init_box --mode unsandboxed
