@@ -119,8 +119,12 @@ char *box_tmp_path(const struct box *b, size_t k);
  */
 int box_tmp_make(const struct box *b, size_t n, struct ap_err *e);
 void box_tmp_sweep(const struct box *b);
-/* Remove the box tree and truncate the lock record.  Lock held.  Missing = success. */
-int box_remove(struct box *b, struct ap_err *e);
+/*
+ * Remove the box tree and truncate the lock record.  Lock held.  Missing =
+ * success.  keep_spare (cleanup): the storage's mount point stays, empty,
+ * as <box_root>/.spare-<id> for the next init (a failed init's leaves nothing).
+ */
+int box_remove(struct box *b, bool keep_spare, struct ap_err *e);
 /*
  * Nothing of the box is left, without looking at the cgroups: the record
  * says a cleanup finished, and there is no box directory (init makes it

@@ -409,7 +409,7 @@ cache_seccomp_save(const struct ap_conf *c)
 static bool
 is_shared_entry(const char *name)
 {
-	static const char *const prefixes[] = {".etc-", ".dev.", ".tpl"};
+	static const char *const prefixes[] = {".etc-", ".dev.", ".tpl", ".spare-"};
 
 	if (strcmp(name, ".dev2") == 0 || strcmp(name, ".root") == 0)
 		return true;

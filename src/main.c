@@ -176,7 +176,7 @@ out:
 		struct ap_err e2;
 		/* Recorded as removed only when it is: else cleanup must look again. */
 		if (cg_destroy(&cg, &e2) == 0)
-			(void) box_remove(&b, &e2);
+			(void) box_remove(&b, false, &e2);
 	}
 	cg_free(&cg);
 	box_close(&b);
@@ -212,7 +212,7 @@ cmd_cleanup(struct ctx *x)
 	if (r < 0)
 		goto out;
 remove:
-	r = box_remove(&b, &x->e);
+	r = box_remove(&b, true, &x->e);
 	TIMELINE("cleanup: box removed");
 out:
 	cg_free(&cg);

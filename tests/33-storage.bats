@@ -201,3 +201,72 @@ FILL='i=0; while [ $i -lt $(($1 * 2)) ]; do head -c 1048576 /dev/zero >fill.$i 2
 	[ "$(stat -c %d "$WORLD/nobody/boxes/$BOX")" = "$(stat -c %d "$WORLD/nobody/boxes")" ]
 	as_nobody "$APBOX" cleanup -b "$BOX"
 }
+
+# Run a command with box_root bound (not recursively) on $WORLD/below: what
+# the box storage mounts cover.
+below() {
+	local r=0
+	mkdir -p "$WORLD/below"
+	mount --bind "$BOX_ROOT" "$WORLD/below"
+	"$@" || r=$?
+	umount "$WORLD/below"
+	return "$r"
+}
+
+# cleanup keeps the storage's mount point, empty and root's, as
+# box_root/.spare-N, and the next init mounts on it: two renames instead of
+# an rmdir and a mkdir on box_root's disk.  Only such a directory is taken.
+@test "storage: cleanup keeps the empty mount point for the next init, which takes nothing else" {
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'echo secret >/box/f; echo t >/tmp/t'
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$BOX_ROOT/$BOX" ]
+	[ -z "$(box_mount)" ]
+	[ "$(stat -c '%U %a %F' "$BOX_ROOT/.spare-$BOX")" = "root 755 directory" ]
+	[ -z "$(ls -A "$BOX_ROOT/.spare-$BOX")" ]
+	local ino
+	ino=$(stat -c %i "$BOX_ROOT/.spare-$BOX")
+	init_box --mode process
+	[ ! -e "$BOX_ROOT/.spare-$BOX" ]
+	[[ "$(box_mount)" == tmpfs* ]] || fail "no storage on the spare: $(box_mount)"
+	[ "$(below stat -c %i "$WORLD/below/$BOX")" = "$ino" ] || fail "the spare was not the mount point"
+	run -0 "$APBOX" run -b "$BOX" -- /bin/sh -c 'ls -A /box /tmp'
+	refute_output --partial f
+	run -0 "$APBOX" cleanup -b "$BOX"
+	# Not empty, a file, a link out, another owner's: removed (not followed), never the box.
+	mkdir "$WORLD/outside"
+	echo precious >"$WORLD/outside/keep"
+	local spare=$BOX_ROOT/.spare-$BOX kind
+	for kind in full file link other mode; do
+		rm -rf "$spare"
+		case $kind in
+		full) mkdir "$spare" && echo planted >"$spare/f" ;;
+		file) echo planted >"$spare" ;;
+		link) ln -s "$WORLD/outside" "$spare" ;;
+		other) mkdir "$spare" && chown nobody "$spare" ;;
+		mode) mkdir -m 777 "$spare" ;;
+		esac
+		init_box --mode process
+		[ -d "$BOX_ROOT/$BOX" ] && [ ! -L "$BOX_ROOT/$BOX" ]
+		[[ "$(box_mount)" == tmpfs* ]] || fail "$kind: no storage: $(box_mount)"
+		run -0 below stat -c '%U %a' "$WORLD/below/$BOX"
+		assert_output "root 755"
+		run -0 below ls -A "$WORLD/below/$BOX"
+		assert_output ""
+		[ "$(cat "$WORLD/outside/keep")" = precious ]
+		run -0 "$APBOX" cleanup -b "$BOX"
+	done
+	# storage = 0: no mount, no spare taken or kept.
+	rm -rf "$spare"
+	storage_conf 0 65536
+	init_box --mode process
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ ! -e "$spare" ] && [ ! -e "$BOX_ROOT/$BOX" ]
+	# cleanup --shared takes the spares with the rest.
+	storage_conf 16M 1000
+	init_box --mode process
+	run -0 "$APBOX" cleanup -b "$BOX"
+	[ -d "$spare" ]
+	run -0 "$APBOX" cleanup --shared
+	[ ! -e "$spare" ]
+}
