@@ -603,7 +603,15 @@ sweep_tmp_dir(int tmp, const struct dirent *de, void *arg)
 		openat(tmp, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	(void) arg;
-	return k < 0 ? -errno : dir_each(k, sweep_entry, NULL);
+	if (k < 0)
+		return -errno;
+	/* The usual case (the run left nothing, or was swept after): one read. */
+	if (dir_is_empty(k))
+		return 0;
+	/* dir_each() reads through a dup, which shares this offset. */
+	if (lseek(k, 0, SEEK_SET) < 0)
+		return -errno;
+	return dir_each(k, sweep_entry, NULL);
 }
 
 /* Empty every <id>/.tmp/<k>; also what a run that crashed left. */
