@@ -269,14 +269,16 @@ storage_tmp_rules(struct dir_rules *rs, const struct box *b)
 }
 
 /*
- * Can every user reach real (a path without links, other than "/"): each
- * directory on the way searchable by others, real readable?
+ * Walk path's components from "/" with st_fn (stat() or lstat()): can every
+ * user reach it, each directory on the way searchable by others and path
+ * readable?  1 yes, 0 no, -1 a link (with lstat()), a "." or ".." on the
+ * way, or a missing component (errno).
  */
-static bool
-world_reachable(const char *real)
+static int
+walk_reachable(char *p, int (*st_fn)(const char *, struct stat *))
 {
-	cleanup_free char *p = xstrdup(real);
 	struct stat st;
+	char *comp = p + 1;
 
 	for (char *s = p + 1;; s++) {
 		char c = *s;
@@ -284,16 +286,71 @@ world_reachable(const char *real)
 
 		if (c != '/' && c != '\0')
 			continue;
-		last = !c || !s[1];
+		last = !c;
 		*s = '\0';
-		if (stat(p, &st) < 0)
-			return errno == ENOENT;
-		if (!(st.st_mode & S_IXOTH) || (last && !(st.st_mode & S_IROTH)))
-			return false;
-		if (last)
-			return true;
+		/* The rules refuse them; a dot would make the walk's path no real one. */
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			*s = c;
+			errno = 0;
+			return -1;
+		}
+		if (st_fn(p, &st) < 0) {
+			*s = c;
+			return -1;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			*s = c;
+			errno = 0;
+			return -1;
+		}
 		*s = c;
+		if (!(st.st_mode & S_IXOTH) || (last && !(st.st_mode & S_IROTH)))
+			return 0;
+		if (last)
+			return 1;
+		comp = s + 1;
 	}
+}
+
+/*
+ * A shared rule's source as resolved (malloc'd; NULL and errno when it
+ * cannot be), and whether every user can reach it.  One lstat() per
+ * component; realpath() and a second walk only where a link or a dot lies
+ * on the way, so that no link hides a directory the box uid could not enter.
+ */
+static char *
+resolve_reachable(const char *path, bool *reachable)
+{
+	char *p = xstrdup(path), *d;
+	size_t n = strlen(p);
+	int r, en;
+
+	/* One separator each, none at the end: the lexical path as realpath() gives it. */
+	while ((d = strstr(p, "//")))
+		memmove(d, d + 1, strlen(d));
+	n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	*reachable = false;
+	if (strcmp(p, "/") == 0)
+		return p;
+	r = walk_reachable(p, lstat);
+	if (r >= 0) {
+		*reachable = r;
+		return p;
+	}
+	en = errno;
+	free(p);
+	if (en) {
+		errno = en;
+		return NULL;
+	}
+	p = realpath(path, NULL);
+	if (!p)
+		return NULL;
+	if (strcmp(p, "/") != 0)
+		*reachable = walk_reachable(p, stat) == 1;
+	return p;
 }
 
 /*
@@ -320,7 +377,7 @@ shared_caller_rules(struct dir_rules *rs, const char *guard)
 		return; /* no box_root yet: no template either */
 	for (size_t i = 0; i < rs->n; i++) {
 		struct dir_rule *r = &rs->v[i];
-		bool system = false;
+		bool system = false, reachable;
 		cleanup_free char *real = NULL;
 
 		if ((r->flags & run_only) || !r->outside || r->outside[0] != '/')
@@ -335,7 +392,7 @@ shared_caller_rules(struct dir_rules *rs, const char *guard)
 		 * box uid could not enter, nor box_root.  A missing source
 		 * ("maybe"): nothing to bind, the template notes it as missing.
 		 */
-		real = realpath(r->outside, NULL);
+		real = resolve_reachable(r->outside, &reachable);
 		if (!real) {
 			if (errno == ENOENT && !path_below(r->outside, guard))
 				r->flags |= RULE_STATIC;
@@ -349,7 +406,7 @@ shared_caller_rules(struct dir_rules *rs, const char *guard)
 		if (strcmp(real, "/") == 0 || path_below(real, guard_real) ||
 		    strcmp(real, guard_real) == 0 || path_below(guard_real, real))
 			continue;
-		if (world_reachable(real))
+		if (reachable)
 			r->flags |= RULE_STATIC;
 	}
 }
