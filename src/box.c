@@ -13,7 +13,6 @@
 #include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,6 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -412,26 +410,6 @@ spare_name(const struct box *b, char *buf, size_t len)
 	(void) snprintf(buf, len, ".spare-%d", b->id);
 }
 
-/* Is the directory fd empty?  Reads it once (its offset moves). */
-static bool
-dir_is_empty(int fd)
-{
-	char buf[1024] __attribute__((aligned(8)));
-	long n;
-
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n;) {
-			const char *name = buf + off + offsetof(struct dirent64, d_name);
-			unsigned short len;
-
-			if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
-				return false;
-			memcpy(&len, buf + off + offsetof(struct dirent64, d_reclen), sizeof(len));
-			off += len;
-		}
-	return n == 0;
-}
-
 /*
  * init, for a box whose storage will be mounted: its spare directory as
  * <id> (an fd of it), or -1 when there is none that is empty and root's
@@ -475,7 +453,7 @@ wipe_box(const struct box *b, int rootfd, bool keep_spare, struct ap_err *e)
 	if (r < 0)
 		return r;
 	TIMELINE("wipe: netns unpinned");
-	if (!(b->state.initialized && b->state.no_host_ipc))
+	if (box_may_have_host_ipc(b))
 		wipe_box_ipc(b);
 	TIMELINE("wipe: ipc swept");
 	/* The storage goes at once, whatever it holds: nothing to walk. */
@@ -556,20 +534,45 @@ none:
 	return 0;
 }
 
-bool
-box_has_storage(const struct box *b)
+/* Is the box dir a filesystem of its own (its storage)?  Then *dev is it. */
+static bool
+storage_dev(const struct box *b, dev_t *dev)
 {
 	struct stat d, r;
 
-	return lstat(b->dir, &d) == 0 && S_ISDIR(d.st_mode) && stat(b->root, &r) == 0 &&
-	       d.st_dev != r.st_dev;
+	if (lstat(b->dir, &d) < 0 || !S_ISDIR(d.st_mode) || stat(b->root, &r) < 0 ||
+	    d.st_dev == r.st_dev)
+		return false;
+	*dev = d.st_dev;
+	return true;
+}
+
+bool
+box_has_storage(const struct box *b)
+{
+	dev_t dev;
+
+	return storage_dev(b, &dev);
+}
+
+bool
+box_may_have_host_ipc(const struct box *b)
+{
+	return !(b->state.initialized && b->state.no_host_ipc);
+}
+
+bool
+box_may_have_cgroups(const struct box *b)
+{
+	return !box_is_gone(b) && !(b->state.initialized && b->state.no_cgroup);
 }
 
 bool
 box_run_touches_host_ipc(const struct box *b, int ns_flags, const struct dir_rules *rules)
 {
-	struct stat d, s;
-	bool own = false; /* d is the box's own storage */
+	struct stat s;
+	dev_t own = 0;
+	bool known = false; /* own is the box's storage */
 
 	if (!(ns_flags & CLONE_NEWIPC))
 		return true;
@@ -578,10 +581,10 @@ box_run_touches_host_ipc(const struct box *b, int ns_flags, const struct dir_rul
 
 		if (!(ru->flags & RULE_RW) || (ru->flags & RULE_FS) || !ru->outside)
 			continue;
-		if (!own && !(own = box_has_storage(b) && lstat(b->dir, &d) == 0))
+		if (!known && !(known = storage_dev(b, &own)))
 			return true;
 		/* A writable source anywhere but on the box's own tmpfs. */
-		if (stat(ru->outside, &s) < 0 || s.st_dev != d.st_dev)
+		if (stat(ru->outside, &s) < 0 || s.st_dev != own)
 			return true;
 	}
 	return false;
@@ -731,7 +734,7 @@ box_remove(struct box *b, bool keep_spare, struct ap_err *e)
 		r = wipe_box(b, rootfd, keep_spare, e);
 		if (r < 0)
 			return r;
-	} else if (!(b->state.initialized && b->state.no_host_ipc)) {
+	} else if (box_may_have_host_ipc(b)) {
 		/* box_root went, the box's IPC objects need not have. */
 		wipe_box_ipc(b);
 	}

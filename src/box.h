@@ -89,6 +89,14 @@ struct box {
 struct dir_rules;
 bool box_run_touches_host_ipc(const struct box *b, int ns_flags, const struct dir_rules *rules);
 
+/*
+ * What the record does not rule out (box_state): System V objects or
+ * /dev/shm files of the box's on the host; box cgroups (not for a box a
+ * finished cleanup removed, box_is_gone()).
+ */
+bool box_may_have_host_ipc(const struct box *b);
+bool box_may_have_cgroups(const struct box *b);
+
 /* Compute paths and ids; checks id < num_boxes.  No system access. */
 int box_open(struct box *b, const struct ap_conf *c, uint64_t id, struct ap_err *e);
 void box_close(struct box *b);

@@ -69,6 +69,27 @@ run_has_cg_limit(const struct ctx *x)
 	return l.mem || l.processes || l.time_ms;
 }
 
+/*
+ * Kill and remove the box cgroups the lock record does not rule out, in
+ * the layout it names (none recorded: a cleanup finished, or an init was
+ * killed midway: the configuration's).  cleanup and init's reset.
+ */
+static int
+remove_box_cgroups(struct ctx *x, const struct box *b)
+{
+	struct cg cg = {0};
+	int r;
+
+	if (!box_may_have_cgroups(b))
+		return 0;
+	r = cg_open(&cg, b->state.initialized ? b->state.cg : x->c.cg_version, x->c.cg_root,
+		    x->c.cg_parent, b->id, &x->e);
+	if (r >= 0)
+		r = cg_destroy(&cg, &x->e);
+	cg_free(&cg);
+	return r;
+}
+
 static int
 cmd_init(struct ctx *x)
 {
@@ -89,19 +110,10 @@ cmd_init(struct ctx *x)
 	r = box_check_searchable(&b, &x->e);
 	if (r < 0)
 		goto out;
-	if (!box_is_gone(&b) && !(b.state.initialized && b.state.no_cgroup)) {
-		/*
-		 * Re-init resets the box: its old cgroup goes too, whatever layout
-		 * it had (one an init killed midway made: the configuration's).
-		 */
-		r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
-			    x->c.cg_parent, b.id, &x->e);
-		if (r >= 0)
-			r = cg_destroy(&cg, &x->e);
-		if (r < 0)
-			goto out;
-		cg_free(&cg);
-	}
+	/* Re-init resets the box: its old cgroup goes too. */
+	r = remove_box_cgroups(x, &b);
+	if (r < 0)
+		goto out;
 	/*
 	 * The box cgroups now only for a mode whose every run needs them (no
 	 * pid namespace of its own, or a limit in the configuration); for the
@@ -187,7 +199,6 @@ static int
 cmd_cleanup(struct ctx *x)
 {
 	struct box b;
-	struct cg cg = {0};
 	int r;
 
 	if (x->o.templates)
@@ -201,21 +212,13 @@ cmd_cleanup(struct ctx *x)
 	/* A box cleaned up already (the first step of every job of a worker's). */
 	if (box_is_gone(&b))
 		goto out;
-	if (b.state.initialized && b.state.no_cgroup)
-		goto remove;
-	r = cg_open(&cg, b.state.initialized ? b.state.cg : x->c.cg_version, x->c.cg_root,
-		    x->c.cg_parent, b.id, &x->e);
-	if (r < 0)
-		goto out;
-	r = cg_destroy(&cg, &x->e);
+	r = remove_box_cgroups(x, &b);
 	TIMELINE("cleanup: cgroup removed");
 	if (r < 0)
 		goto out;
-remove:
 	r = box_remove(&b, true, &x->e);
 	TIMELINE("cleanup: box removed");
 out:
-	cg_free(&cg);
 	box_close(&b);
 	return r < 0 ? fail(x) : 0;
 }

@@ -271,84 +271,60 @@ storage_tmp_rules(struct dir_rules *rs, const struct box *b)
 /*
  * Walk path's components from "/" with st_fn (stat() or lstat()): can every
  * user reach it, each directory on the way searchable by others and path
- * readable?  1 yes, 0 no, -1 a link (with lstat()), a "." or ".." on the
- * way, or a missing component (errno).
+ * readable?  1 yes, 0 no, -1 a link (with lstat(); errno 0) or a missing
+ * component (errno).
  */
 static int
 walk_reachable(char *p, int (*st_fn)(const char *, struct stat *))
 {
 	struct stat st;
-	char *comp = p + 1;
 
 	for (char *s = p + 1;; s++) {
 		char c = *s;
-		bool last;
+		int r;
 
 		if (c != '/' && c != '\0')
 			continue;
-		last = !c;
 		*s = '\0';
-		/* The rules refuse them; a dot would make the walk's path no real one. */
-		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			*s = c;
-			errno = 0;
-			return -1;
-		}
-		if (st_fn(p, &st) < 0) {
-			*s = c;
-			return -1;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			*s = c;
-			errno = 0;
-			return -1;
-		}
+		r = st_fn(p, &st);
 		*s = c;
-		if (!(st.st_mode & S_IXOTH) || (last && !(st.st_mode & S_IROTH)))
+		if (r < 0)
+			return -1;
+		if (S_ISLNK(st.st_mode)) {
+			errno = 0;
+			return -1;
+		}
+		if (!(st.st_mode & S_IXOTH) || (!c && !(st.st_mode & S_IROTH)))
 			return 0;
-		if (last)
+		if (!c)
 			return 1;
-		comp = s + 1;
 	}
 }
 
 /*
  * A shared rule's source as resolved (malloc'd; NULL and errno when it
- * cannot be), and whether every user can reach it.  One lstat() per
- * component; realpath() and a second walk only where a link or a dot lies
- * on the way, so that no link hides a directory the box uid could not enter.
+ * cannot be), and whether every user can reach it.  The rules' host paths
+ * are normalised (rules.c: no "//", "." or "..", no trailing "/"), so only
+ * a link makes one differ from its real path: one lstat() per component,
+ * realpath() and a second walk only where a link lies on the way, so that
+ * no link hides a directory the box uid could not enter.
  */
 static char *
 resolve_reachable(const char *path, bool *reachable)
 {
-	char *p = xstrdup(path), *d;
-	size_t n = strlen(p);
-	int r, en;
+	char *p = xstrdup(path);
+	int r = walk_reachable(p, lstat), en = errno;
 
-	/* One separator each, none at the end: the lexical path as realpath() gives it. */
-	while ((d = strstr(p, "//")))
-		memmove(d, d + 1, strlen(d));
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
-	*reachable = false;
-	if (strcmp(p, "/") == 0)
+	*reachable = r == 1;
+	if (r >= 0)
 		return p;
-	r = walk_reachable(p, lstat);
-	if (r >= 0) {
-		*reachable = r;
-		return p;
-	}
-	en = errno;
 	free(p);
 	if (en) {
 		errno = en;
 		return NULL;
 	}
 	p = realpath(path, NULL);
-	if (!p)
-		return NULL;
-	if (strcmp(p, "/") != 0)
+	if (p)
 		*reachable = walk_reachable(p, stat) == 1;
 	return p;
 }

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -466,6 +467,25 @@ remove_entry(int dirfd, const struct dirent *de, void *arg)
 	if (unlinkat(dirfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+bool
+dir_is_empty(int fd)
+{
+	char buf[1024] __attribute__((aligned(8)));
+	long n;
+
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const char *name = buf + off + offsetof(struct dirent64, d_name);
+			unsigned short len;
+
+			if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+				return false;
+			memcpy(&len, buf + off + offsetof(struct dirent64, d_reclen), sizeof(len));
+			off += len;
+		}
+	return n == 0;
 }
 
 int

@@ -94,6 +94,8 @@ int dir_each(int dirfd, int (*fn)(int dirfd, const struct dirent *de, void *arg)
 size_t proc_children(pid_t pid, pid_t *out, size_t max);
 /* A DIR stream over a duplicate of dirfd (dirfd stays open and usable), or NULL. */
 DIR *opendir_at(int dirfd);
+/* Is the directory dirfd empty?  Reads it (its offset moves); false on error. */
+bool dir_is_empty(int dirfd);
 /*
  * Remove the directory entry "name" in dirfd and everything below it,
  * without following symlinks and without crossing into another mount
