@@ -174,6 +174,11 @@ ipc_of() {
 	run -0 "$APBOX" cleanup -b "$BOX"
 	run ipc_of "$uid"
 	assert_output ""
+	# Without a storage of its own, /box's filesystem is the host's: swept.
+	printf '[sandbox]\nstorage = 0\n' >>"$APBOX_CONFIG"
+	init_box --mode process
+	run -0 "$APBOX" run -b "$BOX" -- /bin/true
+	grep -q 'hostipc=1' "$LOCK_ROOT/$BOX" || fail "record without storage: $(cat "$LOCK_ROOT/$BOX")"
 }
 
 @test "cleanup sweeps the host's IPC of a box whose box_root was removed by hand" {

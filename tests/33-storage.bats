@@ -13,6 +13,26 @@ setup() {
 	mkdir -p "$WORLD/bin"
 	ln -s "$APBOX" "$WORLD/bin/isolate"
 	ISOLATE=$WORLD/bin/isolate
+	# no-mount ERRNO CMD...: CMD with mount(2) failing with ERRNO (x86_64's 165).
+	cat >"$WORLD/no-mount" <<'PY'
+#!/usr/bin/env python3
+import ctypes, os, struct, sys
+err = int(sys.argv[1])
+prog = b"".join(struct.pack("HBBI", *i) for i in [
+    (0x20, 0, 0, 0),                    # ld [nr]
+    (0x15, 0, 1, 165),                  # jeq mount
+    (0x06, 0, 0, 0x00050000 | err),     # ret ERRNO(err)
+    (0x06, 0, 0, 0x7fff0000)])          # ret ALLOW
+buf = ctypes.create_string_buffer(prog)
+class Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+fp = Fprog(len(prog) // 8, ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.byref(fp), 0, 0) != 0:
+    sys.exit("no-mount: prctl: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[2], sys.argv[2:])
+PY
+	chmod +x "$WORLD/no-mount"
 }
 teardown() {
 	teardown_world
@@ -269,4 +289,24 @@ below() {
 	[ -d "$spare" ]
 	run -0 "$APBOX" cleanup --shared
 	[ ! -e "$spare" ]
+}
+
+# Root with CAP_SYS_ADMIN whose mount(2) a security module or seccomp
+# profile refuses: the default bound gives way (as without the capability),
+# one asked for by name is refused and leaves nothing.
+@test "storage: a mount refused to root (EACCES, EPERM) drops the default bound and refuses --storage" {
+	[ "$(uname -m)" = x86_64 ] || skip "the filter below names x86_64's mount(2)"
+	command -v python3 >/dev/null || skip "requires python3"
+	local err
+	for err in 13 1; do
+		run -0 --separate-stderr "$WORLD/no-mount" "$err" "$APBOX" init -b "$BOX" --mode process
+		[ -d "$BOX_ROOT/$BOX/box" ] || fail "errno $err: no box: $stderr"
+		[ -z "$(box_mount)" ] || fail "errno $err: mounted: $(box_mount)"
+		run -0 "$APBOX" run -b "$BOX" -- /bin/true
+		run -0 "$APBOX" cleanup -b "$BOX"
+		run -125 --separate-stderr "$WORLD/no-mount" "$err" "$APBOX" init -b "$BOX" --storage 4M
+		[[ "$stderr" == "apbox: cannot mount the storage of box $BOX"* ]] || fail "errno $err: $stderr"
+		[ "$(grep -c . <<<"$stderr")" -eq 1 ] || fail "more than one line: $stderr"
+		[ ! -e "$BOX_ROOT/$BOX" ] && [ -z "$(box_mount)" ]
+	done
 }
