@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * seccomp: the default syscall filter, and the only file that uses
- * libseccomp, which it loads only to compile the filter (dl_load(): once
- * per apbox version; later runs read the compiled program from the cache
- * in lock_root).  The keeper builds the filter with libseccomp and exports it as
- * a plain BPF program (struct sock_fprog) before clone(); the inside process
- * installs that program with a single prctl() as its last step before
- * execve(), so nothing between clone() and execve() allocates or calls into
- * libseccomp.  The filter is a deny list on top of "allow": it removes the
- * kernel interfaces a workflow engine never needs and that are the usual
- * ways out of a sandbox or into the kernel's less-trodden code (namespaces,
- * mounts, tracing, BPF, keyrings, module and kexec loading, io_uring, foreign
+ * libseccomp, only to compile the filter (loaded with dl_load(), or linked
+ * into a static apbox): once per apbox version; later runs read the
+ * compiled program from the cache in lock_root.  The keeper builds the
+ * filter with libseccomp and exports it as a plain BPF program (struct
+ * sock_fprog) before clone(); the inside process installs that program
+ * with a single prctl() as its last step before execve(), so nothing
+ * between clone() and execve() allocates or calls into libseccomp.  The
+ * filter is a deny list on top of "allow": it removes the kernel interfaces
+ * a workflow engine never needs and that are the usual ways out of a
+ * sandbox or into the kernel's less-trodden code (namespaces, mounts,
+ * tracing, BPF, keyrings, module and kexec loading, io_uring, foreign
  * syscall ABIs).  Capabilities, namespaces and mounts remain the primary
- * walls; this filter is the second one behind them.  It does not decide when
- * it is loaded: the mode's plan does.
+ * walls; this filter is the second one behind them.  It does not decide
+ * when it is loaded: the mode's plan does.
  */
 #include "config.h"
 
@@ -183,6 +184,17 @@ struct scmp {
 static int
 load_libseccomp(struct scmp *s, struct ap_err *e)
 {
+#ifdef APBOX_STATIC_BINARY
+	/* Linked in: a static binary's dlopen() needs the exact C library it was built with. */
+	(void) e;
+	s->init = seccomp_init;
+	s->release = seccomp_release;
+	s->attr_set = seccomp_attr_set;
+	s->rule_add = seccomp_rule_add;
+	s->resolve_name = seccomp_syscall_resolve_name;
+	s->export_bpf = seccomp_export_bpf;
+	return 0;
+#else
 	const struct dl_sym syms[] = {
 		{"seccomp_init", &s->init},
 		{"seccomp_release", &s->release},
@@ -193,6 +205,7 @@ load_libseccomp(struct scmp *s, struct ap_err *e)
 	};
 
 	return dl_load(SECCOMP_SONAME, syms, ARRAY_SIZE(syms), e);
+#endif
 }
 
 static void

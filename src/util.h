@@ -131,8 +131,9 @@ int openat_beneath(int dirfd, const char *rel, int flags, mode_t mode);
  * cache) and libmount to read the mount table (only on kernels without
  * mount_setattr(2)).  Linking them would load them, and libmount's blkid,
  * selinux and pcre2, on every start: 0.6 ms and 0.9 MiB of a run that needs
- * none of it (bench/README.md).  A dl_sym names a symbol and the function
- * pointer that receives it.
+ * none of it (bench/README.md).  A static apbox links libseccomp in and
+ * loads only libmount (design.md).  A dl_sym names a symbol and the
+ * function pointer that receives it.
  */
 struct dl_sym {
 	const char *name;
